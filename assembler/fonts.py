@@ -1,0 +1,49 @@
+"""Find the book fonts in ``fonts/``: TH Sarabun New if a user dropped it in, else Laksaman.
+
+Laksaman (Debian fonts-tlwg-laksaman) is TH SarabunPSK renamed, with the same
+metrics, so the PDF (which embeds it) and a DOCX opened where TH SarabunPSK is
+installed wrap the same way. The DOCX names the family Thai offices have.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RenderError
+
+
+def project_root() -> Path:
+    """Return the folder holding templates/ and fonts/ (PLANBOOK_HOME overrides)."""
+    home = os.environ.get("PLANBOOK_HOME")
+    return Path(home) if home else Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The regular and bold files of one family, and the name a DOCX declares."""
+
+    css_family: str
+    docx_family: str
+    regular: Path
+    bold: Path
+
+
+# (css family, DOCX family, regular file, bold file), first found wins
+CANDIDATES = (
+    ("TH Sarabun New", "TH Sarabun New", "THSarabunNew.ttf", "THSarabunNew Bold.ttf"),
+    ("TH SarabunPSK", "TH SarabunPSK", "THSarabunPSK.ttf", "THSarabunPSK Bold.ttf"),
+    ("Laksaman", "TH SarabunPSK", "Laksaman.ttf", "Laksaman-Bold.ttf"),
+)
+
+
+def find_fonts(folder: Path | None = None) -> FontSet:
+    """Return the first complete font family in ``folder`` (default: fonts/)."""
+    folder = folder or project_root() / "fonts"
+    for css, docx, regular, bold in CANDIDATES:
+        if (folder / regular).is_file() and (folder / bold).is_file():
+            return FontSet(css, docx, folder / regular, folder / bold)
+    raise RenderError(
+        f"ไม่พบแบบอักษรใน {folder} (ต้องมี Laksaman.ttf และ Laksaman-Bold.ttf หรือ TH Sarabun New) / "
+        f"no book font found in {folder} (need Laksaman.ttf and Laksaman-Bold.ttf, or TH Sarabun New)"
+    )

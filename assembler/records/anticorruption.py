@@ -1,0 +1,305 @@
+"""Records of the anti-corruption action plan (แผนปฏิบัติการป้องกันการทุจริต).
+
+Glossary (Thai term → field):
+    องค์กรปกครองส่วนท้องถิ่น → organisation      ปีงบประมาณ → plan.years
+    คำนำ → foreword                            ส่วนที่ ๑ บทนำ → introduction
+    จุดแข็ง/จุดอ่อน/โอกาส/อุปสรรค → swot.strengths/weaknesses/opportunities/threats
+    หลักการและเหตุผล → rationale     วัตถุประสงค์ → objectives    เป้าหมาย → goals
+    ประโยชน์ → benefits              มิติ → dimensions           ภารกิจ → missions
+    โครงการ/กิจกรรม/มาตรการ/แนวปฏิบัติงาน → items (kind)
+    หน่วยงานรับผิดชอบ → unit (abbreviation from units)        หมายเหตุ → remarks
+    งบประมาณ → budget              รายละเอียดโครงการ (ส่วนที่ ๓) → detail
+    เชิงปริมาณ/เชิงคุณภาพ → targets.quantitative/qualitative
+    ระยะเวลาดำเนินการ → detail.period     ตัวชี้วัด/ผลลัพธ์ → detail.indicators
+
+Counts, totals, numbering and Thai digits are never typed in records: the view
+model computes them.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ..thai import DASH, NOT_BUDGETED, parse_number
+
+KINDS = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
+ItemKind = Literal["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
+
+
+class Record(BaseModel):
+    """Base of every records model: unknown fields are errors, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _amount(value: object) -> object:
+    """Normalise a budget cell: whole baht, None ("-") or "ไม่ใช้งบประมาณ"."""
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise ValueError("งบประมาณต้องเป็นจำนวนเงิน / a budget must be an amount of baht")
+        return None
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError("งบประมาณต้องไม่ติดลบ / a budget cannot be negative")
+        return value
+    if isinstance(value, float):
+        if value != int(value) or value < 0:
+            raise ValueError(f"งบประมาณต้องเป็นบาทเต็มจำนวน (พบ {value}) / a budget is whole baht (found {value})")
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("", DASH, "none"):
+            return None
+        if text in (NOT_BUDGETED, "not budgeted"):
+            return NOT_BUDGETED
+        try:
+            return parse_number(text.removesuffix("บาท").strip())
+        except ValueError:
+            pass
+    raise ValueError(
+        f"งบประมาณต้องเป็นจำนวนเงิน, \"-\" หรือ \"{NOT_BUDGETED}\" (พบ {value!r}) / "
+        f"a budget is an amount of baht, \"-\" or \"{NOT_BUDGETED}\" (found {value!r})"
+    )
+
+
+#: A budget cell: baht, None (shown "-") or "ไม่ใช้งบประมาณ" (runs without money).
+Amount = Annotated[Optional[Union[int, Literal["ไม่ใช้งบประมาณ"]]], BeforeValidator(_amount)]
+
+
+def _list_entry(value: object) -> object:
+    return {"text": value} if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+class ListEntry(Record):
+    """One entry of a numbered list; ``items`` nests a sub-list under it."""
+
+    text: Text
+    items: list["Entry"] = []
+
+
+Entry = Annotated[ListEntry, BeforeValidator(_list_entry)]
+
+
+class Organisation(Record):
+    """The local government that publishes the plan."""
+
+    name: Text = Field(description="ชื่อ อปท. เช่น เทศบาลเมืองสายธาร")
+    kind: Text = Field(description="ประเภท: เทศบาลนคร/เทศบาลเมือง/เทศบาลตำบล/อบต./อบจ.")
+    province: Text = Field(description="จังหวัด")
+    prepared_by: list[Text] = Field(
+        min_length=1, description="ผู้จัดทำ ทีละบรรทัด เช่น ฝ่ายแผนงานและงบประมาณ, กองวิชาการและแผนงาน"
+    )
+
+
+class Plan(Record):
+    """Which plan this is: its title and fiscal years (พ.ศ.)."""
+
+    title: Text = "แผนปฏิบัติการป้องกันการทุจริต"
+    years: list[Annotated[int, Field(ge=2500, le=2700)]] = Field(
+        min_length=3, max_length=4, description="ปีงบประมาณ พ.ศ. ที่แผนครอบคลุม ๓ หรือ ๔ ปีติดกัน"
+    )
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> "Plan":
+        if any(b != a + 1 for a, b in zip(self.years, self.years[1:])):
+            raise ValueError("ปีของแผนต้องเรียงติดกัน / plan years must be consecutive")
+        return self
+
+
+class Unit(Record):
+    """A responsible unit and the abbreviation the matrix prints (หมายเหตุ)."""
+
+    abbr: Text = Field(description="ชื่อย่อ เช่น กวช.")
+    name: Text = Field(description="ชื่อเต็ม เช่น กองวิชาการและแผนงาน")
+
+
+class Foreword(Record):
+    """คำนำ: paragraphs and the signature block."""
+
+    paragraphs: list[Text] = Field(min_length=1)
+    signature: list[Text] = Field(default=[], description="บรรทัดลงท้าย; ว่างไว้ = ผู้จัดทำ + ชื่อ อปท.")
+
+
+class Swot(Record):
+    """๑.๑ risk analysis."""
+
+    strengths: list[Text] = Field(min_length=1)
+    weaknesses: list[Text] = Field(min_length=1)
+    opportunities: list[Text] = Field(min_length=1)
+    threats: list[Text] = Field(min_length=1)
+
+
+class Introduction(Record):
+    """ส่วนที่ ๑ บทนำ."""
+
+    swot: Swot
+    rationale: list[Text] = Field(min_length=1, description="๑.๒ หลักการและเหตุผล (ย่อหน้า)")
+    objectives: list[Entry] = Field(min_length=1, description="๑.๓ วัตถุประสงค์ของการจัดทำแผน")
+    goals: list[Entry] = Field(min_length=1, description="๑.๔ เป้าหมาย")
+    benefits: list[Entry] = Field(min_length=1, description="๑.๕ ประโยชน์ของการจัดทำแผน")
+
+
+class Targets(Record):
+    """๔ เป้าหมาย/ผลผลิต, as one list or split into เชิงปริมาณ / เชิงคุณภาพ."""
+
+    items: list[Entry] = []
+    quantitative: list[Entry] = []
+    qualitative: list[Entry] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> "Targets":
+        if not (self.items or self.quantitative or self.qualitative):
+            raise ValueError("ต้องมีเป้าหมายอย่างน้อยหนึ่งข้อ / at least one target is needed")
+        return self
+
+
+def _targets(value: object) -> object:
+    return {"items": value} if isinstance(value, (list, str)) else value
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _month(value: object) -> object:
+    text = str(value).strip()
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(
+            f"เดือนต้องเขียนเป็น ปี พ.ศ.-เดือน เช่น 2565-10 (พบ {value!r}) / "
+            f"a month is written YEAR-MONTH in Buddhist era, e.g. 2565-10 (found {value!r})"
+        )
+    return f"{int(match.group(1))}-{int(match.group(2)):02d}"
+
+
+Month = Annotated[str, BeforeValidator(_month)]
+
+
+class Period(Record):
+    """๗ ระยะเวลาดำเนินการ: first and last month, Buddhist era (2565-10)."""
+
+    start: Month
+    end: Month
+
+    @property
+    def start_ym(self) -> tuple[int, int]:
+        y, m = self.start.split("-")
+        return int(y), int(m)
+
+    @property
+    def end_ym(self) -> tuple[int, int]:
+        y, m = self.end.split("-")
+        return int(y), int(m)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end_ym < self.start_ym:
+            raise ValueError(
+                f"เดือนสิ้นสุด {self.end} มาก่อนเดือนเริ่ม {self.start} / "
+                f"the end month {self.end} comes before the start month {self.start}"
+            )
+        return self
+
+
+class DetailBudget(Record):
+    """๘ งบประมาณดำเนินการ as the detail sheet states it (checked against the matrix)."""
+
+    per_year: Amount = Field(default=None, description="จำนวนต่อปีตามที่รายละเอียดโครงการระบุ")
+    total: Amount = Field(default=None, description="รวมทั้งแผนตามที่รายละเอียดโครงการระบุ")
+    note: Optional[Text] = Field(default=None, description="คำอธิบายเพิ่ม เช่น ๑๐ แห่งๆ ละ ๕๐,๐๐๐ บาท")
+
+
+class Detail(Record):
+    """ส่วนที่ ๓: the ten-section detail sheet of one item."""
+
+    rationale: list[Text] = Field(min_length=1, description="๒ หลักการและเหตุผล (ย่อหน้า)")
+    objectives: list[Entry] = Field(min_length=1, description="๓ วัตถุประสงค์")
+    targets: Annotated[Targets, BeforeValidator(_targets)] = Field(description="๔ เป้าหมาย/ผลผลิต")
+    area: Text = Field(description="๕ พื้นที่ดำเนินการ")
+    method: list[Entry] = Field(min_length=1, description="๖ วิธีดำเนินการ")
+    period: Optional[Period] = Field(default=None, description="๗ ระยะเวลา; ว่างไว้ = ตลอดแผน")
+    budget: Optional[DetailBudget] = Field(default=None, description="๘ งบประมาณ; ว่างไว้ = ตามตารางส่วนที่ ๒")
+    responsible: Optional[Text] = Field(default=None, description="๙ ผู้รับผิดชอบ; ว่างไว้ = ชื่อเต็มของหน่วยงาน")
+    indicators: list[Entry] = Field(min_length=1, description="๑๐ ตัวชี้วัด/ผลลัพธ์")
+
+
+def _budget(value: object) -> object:
+    if isinstance(value, dict):
+        return {"years": value}
+    return {"every_year": value}
+
+
+class Budget(Record):
+    """Budget per plan year; a single value in records means every year."""
+
+    every_year: Amount = None
+    years: dict[int, Amount] = {}
+
+
+class Item(Record):
+    """A โครงการ, กิจกรรม, มาตรการ or แนวปฏิบัติงาน."""
+
+    kind: ItemKind
+    name: Text = Field(description="ชื่อตามที่พิมพ์ เช่น โครงการรวมพลังสร้างเมืองสีขาว")
+    unit: Text = Field(description="ชื่อย่อหน่วยงานรับผิดชอบ (ต้องมีใน units)")
+    budget: Annotated[Budget, BeforeValidator(_budget)] = Field(
+        default=Budget(), description="งบประมาณต่อปี {2565: 100000, 2566: '-'} หรือค่าเดียวทุกปี"
+    )
+    remarks: Optional[Text] = Field(default=None, description="หมายเหตุเพิ่มจากชื่อย่อหน่วยงาน")
+    detail: Optional[Detail] = None
+
+    def amount(self, year: int) -> object:
+        """Return the budget for ``year``: baht, None or NOT_BUDGETED."""
+        return self.budget.years.get(year, self.budget.every_year)
+
+
+class Mission(Record):
+    """ภารกิจตามมิติ; may hold third-level ภารกิจ (๓.๑.๑)."""
+
+    title: Text
+    items: list[Item] = []
+    missions: list["Mission"] = []
+
+
+class Dimension(Record):
+    """มิติ."""
+
+    title: Text
+    missions: list[Mission] = Field(min_length=1)
+
+
+class Layout(Record):
+    """Choices about how the book is set."""
+
+    digits: Literal["thai", "arabic"] = "thai"
+    matrix_orientation: Literal["auto", "portrait", "landscape"] = "auto"
+
+
+class AntiCorruptionPlan(Record):
+    """A whole anti-corruption action plan book."""
+
+    book: Literal["anticorruption"]
+    organisation: Organisation
+    plan: Plan
+    layout: Layout = Layout()
+    units: list[Unit] = Field(min_length=1)
+    foreword: Foreword
+    introduction: Introduction
+    dimensions: list[Dimension] = Field(min_length=1)
+
+    def walk_items(self):
+        """Yield (path, item) for every item, in book order."""
+        for d, dim in enumerate(self.dimensions):
+            yield from _walk_missions(dim.missions, ("dimensions", d))
+
+
+def _walk_missions(missions: list[Mission], path: tuple):
+    for m, mission in enumerate(missions):
+        mpath = path + ("missions", m)
+        for i, item in enumerate(mission.items):
+            yield mpath + ("items", i), item
+        yield from _walk_missions(mission.missions, mpath)

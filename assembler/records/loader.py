@@ -1,0 +1,129 @@
+"""Read a records file (YAML or JSON) into plain data plus the line of every node.
+
+PyYAML's composer keeps a start mark on each node; walking the node tree gives
+the data and a path → line map at once, which turns a pydantic error location
+into "file:line: dimensions[0].missions[1].items[2].budget". JSON is read by the
+same YAML parser (JSON is YAML), so it gets lines too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import InputError, Located, Problem, format_path, simple
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_records(path: Path) -> tuple[object, Located]:
+    """Return the data in ``path`` and where each part of it stands."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise simple(path, "ไฟล์ใหญ่เกินกว่าจะเป็นข้อมูลแผน", "the file is too large to be plan records")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise simple(
+            path,
+            f"ไฟล์ไม่ได้เข้ารหัส UTF-8 (ไบต์ที่ {exc.start})",
+            f"the file is not UTF-8 text (byte {exc.start})",
+        ) from None
+    located = Located(str(path))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = exc.problem or str(exc)
+        raise InputError(
+            Problem(str(path), "", line, f"รูปแบบ YAML/JSON ไม่ถูกต้อง: {detail}", f"malformed YAML/JSON: {detail}")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise simple(path, f"รูปแบบ YAML/JSON ไม่ถูกต้อง: {exc}", f"malformed YAML/JSON: {exc}") from None
+    if node is None:
+        raise simple(path, "ไฟล์ว่างเปล่า", "the file is empty")
+    constructor = yaml.SafeLoader("")
+    data = _walk(node, (), located, constructor)
+    return data, located
+
+
+def _walk(node: yaml.Node, path: tuple, located: Located, constructor: yaml.SafeLoader) -> object:
+    located.lines[tuple(str(p) for p in path)] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(located.problem(path, "คีย์ต้องเป็นข้อความ", "keys must be plain values"))
+            key = constructor.construct_object(key_node)
+            if key == "<<":
+                raise InputError(located.problem(path, "ไม่รองรับการรวมคีย์ (<<)", "YAML merge keys (<<) are not supported"))
+            if key in out:
+                line = key_node.start_mark.line + 1
+                raise InputError(
+                    Problem(
+                        located.file,
+                        format_path(path + (key,)),
+                        line,
+                        f"คีย์ '{key}' ซ้ำกัน",
+                        f"duplicate key '{key}'",
+                    )
+                )
+            out[key] = _walk(value_node, path + (key,), located, constructor)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(child, path + (i,), located, constructor) for i, child in enumerate(node.value)]
+    return constructor.construct_object(node)
+
+
+# Thai wording for the pydantic error types records are likely to hit.
+_THAI = {
+    "missing": "ขาดข้อมูลที่จำเป็น",
+    "extra_forbidden": "ไม่รู้จักช่องข้อมูลนี้ (สะกดผิดหรือวางผิดที่)",
+    "string_type": "ต้องเป็นข้อความ",
+    "int_type": "ต้องเป็นจำนวนเต็ม",
+    "int_parsing": "ต้องเป็นจำนวนเต็ม",
+    "list_type": "ต้องเป็นรายการ (list)",
+    "dict_type": "ต้องเป็นกลุ่มข้อมูล (mapping)",
+    "model_type": "ต้องเป็นกลุ่มข้อมูล (mapping)",
+    "literal_error": "ค่าไม่อยู่ในตัวเลือกที่กำหนด",
+    "greater_than_equal": "ค่าน้อยเกินไป",
+    "less_than_equal": "ค่ามากเกินไป",
+    "too_short": "จำนวนรายการน้อยเกินไป",
+    "too_long": "จำนวนรายการมากเกินไป",
+    "string_too_short": "ข้อความต้องไม่ว่าง",
+    "string_pattern_mismatch": "รูปแบบข้อความไม่ถูกต้อง",
+    "bool_type": "ต้องเป็น true หรือ false",
+}
+
+
+def problems_from_validation(error: ValidationError, located: Located) -> list[Problem]:
+    """Return one located, bilingual Problem per pydantic error."""
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        kind = err["type"]
+        english = err["msg"]
+        thai = _THAI.get(kind, "ข้อมูลไม่ถูกต้อง")
+        if kind == "value_error":
+            # our own validators raise ValueError("thai / english")
+            message = str(err.get("ctx", {}).get("error", english))
+            thai, _, english = message.partition(" / ")
+            english = english or thai
+        elif kind not in ("missing",):
+            value = err.get("input")
+            if not isinstance(value, (dict, list)):
+                english += f" (found {value!r})"
+                thai += f" (พบ {value!r})"
+        problems.append(located.problem(loc, thai, english))
+    # one fault may surface under several locations: keep the first per place
+    seen, unique = set(), []
+    for p in problems:
+        if (p.where, p.thai) not in seen:
+            seen.add((p.where, p.thai))
+            unique.append(p)
+    return unique

@@ -1,0 +1,133 @@
+"""Render a Document to PDF: Jinja2 HTML + CSS, laid out by WeasyPrint.
+
+Thai line breaking: Pango breaks Thai through libthai, which cuts some runs
+where a reader would not (inside "พ.ศ.", inside compounds). Each Thai word
+that pythainlp finds is therefore set as an unbreakable span followed by a
+zero-width space, so lines break only between pythainlp words.
+
+WeasyPrint fetches only files inside the project's templates/ and fonts/
+folders; any other URL (records are data and may contain anything) fails.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from markupsafe import Markup, escape
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from ..document import Document
+from ..errors import RenderError
+from ..fonts import FontSet, find_fonts, project_root
+from ..thai import is_thai, segment
+
+ZWSP = "\u200b"
+
+
+def thai_markup(text: str) -> Markup:
+    """Return escaped HTML of ``text`` where lines can break only between words."""
+    out = []
+    for word in segment(str(text)):
+        if len(word) > 1 and is_thai(word[0]) and is_thai(word[-1]):
+            out.append(f'<span class="w">{escape(word)}</span>{ZWSP}')
+        else:
+            out.append(str(escape(word)))
+    return Markup("".join(out))
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+    env.filters["thai"] = thai_markup
+    return env
+
+
+class ProjectFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves only files under the given folders."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = [p.resolve() for p in allowed]
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        path = Path(unquote(parsed.path)).resolve()
+        if parsed.scheme != "file" or not any(path == r or r in path.parents for r in self.roots):
+            raise ValueError(f"planbook does not fetch {url!r}")
+        return super().fetch(url, headers)
+
+
+@dataclass(frozen=True)
+class PageName:
+    name: str
+    landscape: bool
+    numbered: bool
+
+
+def _page_names(document: Document) -> list[PageName]:
+    names, started = [], False
+    for section in document.sections:
+        if not section.numbered:
+            kind = "front"
+        elif not started:
+            kind, started = "start", True
+        else:
+            kind = "num"
+        names.append(PageName(f"{kind}-{section.orientation}", section.orientation == "landscape", section.numbered))
+    return names
+
+
+def render_html(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> str:
+    """Return the HTML the PDF is laid out from."""
+    root = root or project_root()
+    fonts = fonts or find_fonts(root / "fonts")
+    env = _environment(root / "templates")
+    names = _page_names(document)
+    unique = list({p.name: p for p in names}.values())
+    faces = [
+        {"family": fonts.css_family, "url": fonts.regular.resolve().as_uri(), "weight": "normal"},
+        {"family": fonts.css_family, "url": fonts.bold.resolve().as_uri(), "weight": "bold"},
+    ]
+    return env.get_template("book.html.j2").render(
+        document=document,
+        fonts=faces,
+        font_family=fonts.css_family,
+        pages=unique,
+        section_pages=[p.name for p in names],
+        counter_style="thai" if document.thai_digits else "decimal",
+    )
+
+
+@dataclass
+class LaidOut:
+    """A document laid out by WeasyPrint: its pages and where each anchor fell."""
+
+    weasy: object
+    anchor_pages: dict[str, int]  # anchor → printed page number (1 = first numbered page)
+
+    def write_pdf(self) -> bytes:
+        return self.weasy.write_pdf()
+
+
+def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
+    """Return the laid-out document and the printed page number of every anchor."""
+    root = root or project_root()
+    html = render_html(document, fonts, root)
+    fetcher = ProjectFetcher([root / "templates", root / "fonts"])
+    try:
+        weasy = HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
+    except Exception as exc:  # WeasyPrint raises many kinds; report one clear error
+        raise RenderError(f"จัดหน้า PDF ไม่สำเร็จ: {exc} / PDF layout failed: {exc}") from exc
+    index = {}
+    for i, page in enumerate(weasy.pages):
+        for anchor in page.anchors:
+            index.setdefault(anchor, i)
+    first = index.get("pb-start", 0)
+    return LaidOut(weasy, {a: i - first + 1 for a, i in index.items()})

@@ -1,0 +1,98 @@
+"""Thai typesetting helpers: digits, money, Buddhist-era dates, word segmentation.
+
+Every number a book prints passes through :class:`Numerals`, so one switch
+(Thai or Arabic digits) covers the whole book. Conversions that pythainlp
+already provides (digits, baht in words, word segmentation) are delegated to it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pythainlp.tokenize import word_tokenize
+from pythainlp.util import arabic_digit_to_thai_digit, bahttext, thai_digit_to_arabic_digit
+
+#: Full month names, index 1 = มกราคม.
+MONTHS = (
+    "", "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+#: Abbreviated month names, index 1 = ม.ค.
+MONTHS_ABBR = (
+    "", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+#: Fiscal-year month order: ต.ค. of the previous year to ก.ย.
+FISCAL_MONTHS = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+NOT_BUDGETED = "ไม่ใช้งบประมาณ"
+DASH = "-"
+EN_DASH = "\u2013"
+
+_THAI_CHAR = re.compile(r"[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class Numerals:
+    """Formats numbers for one book, in Thai (default) or Arabic digits."""
+
+    thai: bool = True
+
+    def digits(self, text: str | int) -> str:
+        """Return ``text`` with its digits in the book's digit style."""
+        text = str(text)
+        return arabic_digit_to_thai_digit(text) if self.thai else thai_digit_to_arabic_digit(text)
+
+    def number(self, value: int) -> str:
+        """Return an integer with thousands separators: ๑,๒๓๔."""
+        return self.digits(f"{value:,}")
+
+    def money(self, value: int | None) -> str:
+        """Return whole baht for a table cell: ๓,๐๐๐,๐๐๐, or "-" for none."""
+        return DASH if value is None else self.number(value)
+
+    def year_range(self, first: int, last: int) -> str:
+        """Return "๒๕๖๕ – ๒๕๖๘" (or one year when first == last)."""
+        if first == last:
+            return self.digits(first)
+        return f"{self.digits(first)} {EN_DASH} {self.digits(last)}"
+
+    def month_year(self, year: int, month: int) -> str:
+        """Return "ตุลาคม ๒๕๖๔" for a Buddhist-era year and month."""
+        return f"{MONTHS[month]} {self.digits(year)}"
+
+
+def baht_in_words(value: int) -> str:
+    """Return the amount written out: "หนึ่งแสนบาทถ้วน"."""
+    return bahttext(value)
+
+
+def fiscal_year_of(year: int, month: int) -> int:
+    """Return the fiscal year (พ.ศ.) a calendar month belongs to."""
+    return year + 1 if month >= 10 else year
+
+
+def parse_number(text: str) -> int:
+    """Return the integer in ``text``, accepting Thai digits and separators.
+
+    Raises ValueError for anything else, so callers can report the value.
+    """
+    cleaned = thai_digit_to_arabic_digit(text).replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"\d+", cleaned):
+        raise ValueError(text)
+    return int(cleaned)
+
+
+def is_thai(char: str) -> bool:
+    """Return whether ``char`` is in the Thai block."""
+    return bool(_THAI_CHAR.match(char))
+
+
+@lru_cache(maxsize=4096)
+def segment(text: str) -> tuple[str, ...]:
+    """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
+
+    Used by the PDF renderer so lines break only between these words.
+    """
+    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))

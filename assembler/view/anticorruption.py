@@ -1,0 +1,411 @@
+"""The anti-corruption action plan as a Document: numbering, counts, totals, Thai digits.
+
+Everything a reader counts or adds up in the printed book is computed here
+from the records, once; the renderers never count.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..document import Cell, Document, Para, Section, Table, Toc, TocEntry
+from ..records.anticorruption import KINDS, AntiCorruptionPlan, Dimension, Item, ListEntry, Mission, Period
+from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
+
+SWOT_HEADERS = (
+    ("จุดแข็ง (Strength)", "จุดอ่อน (Weakness)"),
+    ("โอกาส (Opportunity)", "อุปสรรค (Threat)"),
+)
+SHEET_LABELS = (
+    "ชื่อโครงการ/กิจกรรม/มาตรการ",
+    "หลักการและเหตุผล/ที่มาของโครงการ",
+    "วัตถุประสงค์",
+    "เป้าหมาย/ผลผลิต",
+    "พื้นที่ดำเนินการ",
+    "วิธีดำเนินการ",
+    "ระยะเวลาดำเนินการ",
+    "งบประมาณดำเนินการ",
+    "ผู้รับผิดชอบ",
+    "ตัวชี้วัด/ผลลัพธ์",
+)
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    """An item with the numbers the book gives it."""
+
+    item: Item
+    seq: int  # ลำดับที่ over the whole book (ส่วนที่ ๓)
+    local: int  # (๑), (๒)… within its ภารกิจ
+    dimension_no: int
+    mission_code: tuple[int, ...]  # (1, 2) for ๑.๒, (3, 1, 1) for ๓.๑.๑
+    mission_title: str
+    dimension_title: str
+
+
+def number_items(plan: AntiCorruptionPlan) -> list[NumberedItem]:
+    """Return every item in book order with its numbers."""
+    out: list[NumberedItem] = []
+
+    def walk(missions: list[Mission], code: tuple[int, ...], dim_no: int, dim: Dimension):
+        for m, mission in enumerate(missions, 1):
+            mcode = code + (m,)
+            for local, item in enumerate(mission.items, 1):
+                out.append(NumberedItem(item, len(out) + 1, local, dim_no, mcode, mission.title, dim.title))
+            walk(mission.missions, mcode, dim_no, dim)
+
+    for d, dim in enumerate(plan.dimensions, 1):
+        walk(dim.missions, (d,), d, dim)
+    return out
+
+
+def count_by_kind(items: list[Item]) -> Counter:
+    """Return how many items of each kind."""
+    return Counter(item.kind for item in items)
+
+
+def year_total(items: list[Item], year: int) -> int | None:
+    """Return the baht of ``items`` in ``year``, or None when none has an amount."""
+    amounts = [a for a in (i.amount(year) for i in items) if isinstance(a, int)]
+    return sum(amounts) if amounts else None
+
+
+def mission_items(mission: Mission) -> list[Item]:
+    """Return the items of a ภารกิจ and of its sub-ภารกิจ."""
+    items = list(mission.items)
+    for sub in mission.missions:
+        items += mission_items(sub)
+    return items
+
+
+def dimension_items(dim: Dimension) -> list[Item]:
+    """Return every item of a มิติ."""
+    return [i for m in dim.missions for i in mission_items(m)]
+
+
+class AntiCorruptionView:
+    """Builds the Document of one plan."""
+
+    def __init__(self, plan: AntiCorruptionPlan, thai_digits: bool | None = None):
+        self.plan = plan
+        if thai_digits is None:
+            thai_digits = plan.layout.digits == "thai"
+        self.num = Numerals(thai_digits)
+        self.years = plan.plan.years
+        self.units = {u.abbr: u for u in plan.units}
+
+    # -- small formatters -------------------------------------------------
+    def t(self, text: str) -> str:
+        """Return record text with its digits in the book's style."""
+        return self.num.digits(text)
+
+    def code(self, parts: tuple[int, ...]) -> str:
+        return ".".join(self.num.digits(p) for p in parts)
+
+    def counts_text(self, items: list[Item]) -> str:
+        """Return "๔ โครงการ ๓ กิจกรรม" (kinds with no item are left out)."""
+        counts = count_by_kind(items)
+        parts = [f"{self.num.digits(counts[k])} {k}" for k in KINDS if counts[k]]
+        return " ".join(parts) if parts else DASH
+
+    @property
+    def years_label(self) -> str:
+        return f"(พ.ศ. {self.num.year_range(self.years[0], self.years[-1])})"
+
+    # -- document ---------------------------------------------------------
+    def document(self) -> Document:
+        plan = self.plan
+        part2 = Section(tuple(self.part2()), orientation=self.matrix_orientation())
+        sections = (
+            Section(tuple(self.front()), numbered=False),
+            Section(tuple(self.part1())),
+            part2,
+            Section(tuple(self.part3())),
+        )
+        return Document(
+            title=f"{plan.plan.title} {self.years_label} {plan.organisation.name}",
+            author=plan.organisation.name,
+            thai_digits=self.num.thai,
+            sections=sections,
+        )
+
+    def matrix_orientation(self) -> str:
+        choice = self.plan.layout.matrix_orientation
+        if choice != "auto":
+            return choice
+        # three year columns fit a portrait page at 14 pt; four do not
+        return "landscape" if len(self.years) >= 4 else "portrait"
+
+    def front(self):
+        plan, org = self.plan, self.plan.organisation
+        yield Para(self.t(plan.plan.title), "cover-title")
+        yield Para(self.years_label, "cover")
+        yield Para(self.t(f"ของ{org.name}"), "cover")
+        yield Para(self.t(f"จังหวัด{org.province}"), "cover-small")
+        yield Para("จัดทำโดย", "cover")
+        for line in org.prepared_by:
+            yield Para(self.t(line), "cover-small")
+        yield Para(self.t(org.name), "cover-small")
+
+        yield Para("คำนำ", "title", break_before=True)
+        for text in plan.foreword.paragraphs:
+            yield Para(self.t(text), "body")
+        signature = plan.foreword.signature or [*org.prepared_by, org.name]
+        for i, line in enumerate(signature):
+            yield Para(self.t(line), "signature", keep_with_next=i < len(signature) - 1)
+
+        yield Para("สารบัญ", "title", break_before=True)
+        yield Toc(("เรื่อง", "หน้า"), tuple(self.toc_entries()))
+
+    def toc_entries(self):
+        yield TocEntry(1, "ส่วนที่ ๑ บทนำ" if self.num.thai else "ส่วนที่ 1 บทนำ", "part1")
+        for i, (code, title) in enumerate(self.part1_sections(), 1):
+            yield TocEntry(2, f"{code} {title}", f"part1-{i}")
+        yield TocEntry(1, self.part2_heading, "part2")
+        for d, dim in enumerate(self.plan.dimensions, 1):
+            yield TocEntry(2, self.dimension_heading(d, dim), f"dim-{d}")
+        yield TocEntry(2, self.summary_heading, "summary")
+        yield TocEntry(1, self.part3_heading, "part3")
+
+    # -- ส่วนที่ ๑ --------------------------------------------------------
+    def part1_sections(self):
+        names = (
+            "การวิเคราะห์ความเสี่ยงในการเกิดการทุจริตในองค์กร",
+            "หลักการและเหตุผล",
+            "วัตถุประสงค์ของการจัดทำแผน",
+            "เป้าหมาย",
+            "ประโยชน์ของการจัดทำแผน",
+        )
+        return [(self.code((1, i)), name) for i, name in enumerate(names, 1)]
+
+    def part1(self):
+        intro = self.plan.introduction
+        sections = self.part1_sections()
+        yield Para(self.t("ส่วนที่ 1 บทนำ"), "part", anchor="part1")
+        code, title = sections[0]
+        yield Para(f"{code} {title}", "h2", anchor="part1-1", keep_with_next=True)
+        swot = intro.swot
+        for (left_head, right_head), left, right in zip(
+            SWOT_HEADERS, (swot.strengths, swot.opportunities), (swot.weaknesses, swot.threats)
+        ):
+            yield self.two_lists_table(left_head, right_head, left, right)
+        code, title = sections[1]
+        yield Para(f"{code} {title}", "h2", anchor="part1-2", keep_with_next=True)
+        for text in intro.rationale:
+            yield Para(self.t(text), "body")
+        for i, ((code, title), entries) in enumerate(zip(sections[2:], (intro.objectives, intro.goals, intro.benefits)), 3):
+            yield Para(f"{code} {title}", "h2", anchor=f"part1-{i}", keep_with_next=True)
+            yield from self.entries(entries, lambda i: f"{self.num.digits(i)}.")
+
+    def two_lists_table(self, left_head: str, right_head: str, left: list[str], right: list[str]) -> Table:
+        header = ((Cell((Para(left_head, "cell-bold-center"),), shade=True), Cell((Para(right_head, "cell-bold-center"),), shade=True)),)
+        rows = []
+        for i in range(max(len(left), len(right))):
+            row = []
+            for side in (left, right):
+                text = f"{self.num.digits(i + 1)}. {self.t(side[i])}" if i < len(side) else ""
+                row.append(Cell((Para(text, "cell"),)))
+            rows.append(tuple(row))
+        return Table((1.0, 1.0), header, tuple(rows), style="swot")
+
+    def entries(self, entries: list[ListEntry], numbering, level: int = 0):
+        """Yield numbered list paragraphs; nested entries are numbered (๑), (๒)…"""
+        for i, entry in enumerate(entries, 1):
+            yield Para(self.t(entry.text), "item", number=numbering(i), level=level)
+            if entry.items:
+                yield from self.entries(entry.items, lambda j: f"({self.num.digits(j)})", level + 1)
+
+    # -- ส่วนที่ ๒ --------------------------------------------------------
+    @property
+    def part2_heading(self) -> str:
+        return self.t("ส่วนที่ 2 ") + self.t(self.plan.plan.title)
+
+    @property
+    def part2_subheading(self) -> str:
+        return f"โครงการ/กิจกรรม/มาตรการ และจำนวนงบประมาณที่ดำเนินการ {self.years_label}"
+
+    @property
+    def summary_heading(self) -> str:
+        return "สรุปจำนวนโครงการ/กิจกรรม/มาตรการ และงบประมาณ ทุกมิติ"
+
+    def dimension_heading(self, d: int, dim: Dimension) -> str:
+        return f"มิติที่ {self.num.digits(d)} {self.t(dim.title)}"
+
+    def part2(self):
+        yield Para(self.part2_heading, "part", anchor="part2")
+        yield Para(self.part2_subheading, "center")
+        for d, dim in enumerate(self.plan.dimensions, 1):
+            yield Para(self.dimension_heading(d, dim), "h2", anchor=f"dim-{d}", break_before=d > 1, keep_with_next=True)
+            yield self.matrix(d, dim)
+        yield Para(self.summary_heading, "h2", anchor="summary", break_before=True, keep_with_next=True)
+        yield self.summary()
+
+    def matrix_header(self, first: str, second: str, third: str) -> tuple:
+        head = lambda text: Cell((Para(text, "cell-bold-center"),), shade=True)  # noqa: E731
+        row1 = [Cell((Para(first, "cell-bold-center"),), rowspan=2, shade=True)]
+        if second:
+            row1.append(Cell((Para(second, "cell-bold-center"),), rowspan=2, shade=True))
+        row1.append(Cell((Para(third, "cell-bold-center"),), rowspan=2, shade=True))
+        row1 += [head(f"ปี {self.num.digits(y)}") for y in self.years]
+        row2 = [head("งบประมาณ (บาท)") for _ in self.years]
+        return row1, row2
+
+    def matrix(self, d: int, dim: Dimension) -> Table:
+        """Return the table of one มิติ: merged มิติ/ภารกิจ cells, items, a รวม row."""
+        row1, row2 = self.matrix_header("มิติ", "ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ")
+        row1.append(Cell((Para("หมายเหตุ", "cell-bold-center"),), rowspan=2, shade=True))
+        ncols = 3 + len(self.years) + 1
+        columns = (2.4, 3.2, 5.0) + (2.1,) * len(self.years) + (1.4,)
+
+        rows: list[list[Cell]] = []
+        for m, mission in enumerate(dim.missions, 1):
+            mission_rows = self.mission_rows(mission, (d, m))
+            mission_cell = Cell((Para(f"{self.code((d, m))} {self.t(mission.title)}", "cell"),), rowspan=len(mission_rows))
+            mission_rows[0].insert(0, mission_cell)
+            rows += mission_rows
+        rows[0].insert(0, Cell((Para(f"{self.num.digits(d)}. {self.t(dim.title)}", "cell"),), rowspan=len(rows)))
+
+        items = dimension_items(dim)
+        total = [Cell((Para("รวม", "cell-bold-center"),), colspan=2, shade=True), Cell((Para(self.counts_text(items), "cell-bold"),), shade=True)]
+        total += [Cell((Para(self.num.money(year_total(items, y)), "cell-bold-right"),), shade=True) for y in self.years]
+        total.append(Cell((Para("", "cell"),), shade=True))
+        rows.append(total)
+        assert all(len(r) <= ncols for r in rows)
+        return Table(columns, (tuple(row1), tuple(row2)), tuple(tuple(r) for r in rows), style="matrix")
+
+    def mission_rows(self, mission: Mission, code: tuple[int, ...]) -> list[list[Cell]]:
+        """Return the rows of a ภารกิจ without its own cell: items, sub-ภารกิจ, or "-"."""
+        rows = [self.item_row(local, item) for local, item in enumerate(mission.items, 1)]
+        for s, sub in enumerate(mission.missions, 1):
+            rows.append(self.blank_row(Para(f"{self.code(code + (s,))} {self.t(sub.title)}", "cell-bold")))
+            rows += self.mission_rows(sub, code + (s,))
+        if not rows:
+            rows.append(self.blank_row(Para(DASH, "cell-center"), dash=True))
+        return rows
+
+    def blank_row(self, para: Para, dash: bool = False) -> list[Cell]:
+        fill = DASH if dash else ""
+        row = [Cell((para,))]
+        row += [Cell((Para(fill, "cell-center"),)) for _ in self.years]
+        row.append(Cell((Para("", "cell"),)))
+        return row
+
+    def item_row(self, local: int, item: Item) -> list[Cell]:
+        row = [Cell((Para(f"({self.num.digits(local)}) {self.t(item.name)}", "cell"),))]
+        for year in self.years:
+            amount = item.amount(year)
+            row.append(Cell((Para(self.num.money(amount if isinstance(amount, int) else None), "cell-right"),)))
+        remark = self.t(item.unit if not item.remarks else f"{item.unit} {item.remarks}")
+        row.append(Cell((Para(remark, "cell-center"),)))
+        return row
+
+    def summary(self) -> Table:
+        """Return the grand-total table over all มิติ."""
+        row1, row2 = self.matrix_header("มิติ", "", "จำนวนโครงการ/กิจกรรม/มาตรการ")
+        columns = (5.2, 3.6) + (1.5,) * len(self.years)
+        rows = []
+        for d, dim in enumerate(self.plan.dimensions, 1):
+            items = dimension_items(dim)
+            row = [Cell((Para(self.dimension_heading(d, dim), "cell"),)), Cell((Para(self.counts_text(items), "cell"),))]
+            row += [Cell((Para(self.num.money(year_total(items, y)), "cell-right"),)) for y in self.years]
+            rows.append(tuple(row))
+        every = [i for dim in self.plan.dimensions for i in dimension_items(dim)]
+        total = [Cell((Para("รวมทั้งสิ้น", "cell-bold-center"),), shade=True), Cell((Para(self.counts_text(every), "cell-bold"),), shade=True)]
+        total += [Cell((Para(self.num.money(year_total(every, y)), "cell-bold-right"),), shade=True) for y in self.years]
+        rows.append(tuple(total))
+        return Table(columns, (tuple(row1), tuple(row2)), tuple(rows), style="matrix")
+
+    # -- ส่วนที่ ๓ --------------------------------------------------------
+    @property
+    def part3_heading(self) -> str:
+        return self.t("ส่วนที่ 3 ") + "รายละเอียดโครงการ/กิจกรรม/มาตรการ ตามแผนปฏิบัติการฯ"
+
+    def part3(self):
+        yield Para(self.part3_heading, "part", anchor="part3")
+        for n in number_items(self.plan):
+            yield from self.sheet(n)
+
+    def sheet(self, n: NumberedItem):
+        item, detail = n.item, n.item.detail
+        yield Para(f"ลำดับที่ {self.num.digits(n.seq)}", "sheet-no", anchor=f"item-{n.seq}", break_before=n.seq > 1, keep_with_next=True)
+        context = f"มิติที่ {self.num.digits(n.dimension_no)} ภารกิจ {self.code(n.mission_code)}"
+        yield Para(context, "sheet-context", keep_with_next=True)
+        label = lambda k: Para(SHEET_LABELS[k - 1], "label", number=f"{self.num.digits(k)}.", keep_with_next=True)  # noqa: E731
+        yield label(1)
+        yield Para(self.t(item.name), "plain")
+        if detail is None:
+            yield Para("(ยังไม่มีรายละเอียดโครงการ)", "plain")
+            return
+        yield label(2)
+        for text in detail.rationale:
+            yield Para(self.t(text), "body")
+        yield label(3)
+        yield from self.section_entries(3, detail.objectives)
+        yield label(4)
+        targets = detail.targets
+        numbered = len(targets.items) + len(targets.quantitative) + len(targets.qualitative) > 1
+        yield from self.section_entries(4, targets.items, numbered=numbered)
+        start = len(targets.items)
+        for group, entries in (("เชิงปริมาณ", targets.quantitative), ("เชิงคุณภาพ", targets.qualitative)):
+            if entries:
+                yield Para(group, "group", keep_with_next=True)
+                yield from self.section_entries(4, entries, start, numbered)
+                start += len(entries)
+        yield label(5)
+        yield Para(self.t(detail.area), "plain")
+        yield label(6)
+        yield from self.section_entries(6, detail.method)
+        yield label(7)
+        yield Para(self.period_text(detail.period), "plain")
+        yield label(8)
+        for line in self.budget_lines(item):
+            yield Para(line, "plain")
+        if detail.budget and detail.budget.note:
+            yield Para(self.t(detail.budget.note), "plain")
+        yield label(9)
+        unit = self.units.get(item.unit)
+        responsible = detail.responsible or (unit.name if unit else item.unit)
+        yield Para(self.t(responsible), "plain")
+        yield label(10)
+        yield from self.section_entries(10, detail.indicators)
+
+    def section_entries(self, k: int, entries: list[ListEntry], start: int = 0, numbered: bool | None = None):
+        """Yield a sheet section's entries: one entry plain, several numbered k.1, k.2…"""
+        if numbered is None:
+            numbered = len(entries) > 1 or any(e.items for e in entries)
+        if not numbered:
+            for entry in entries:
+                yield Para(self.t(entry.text), "plain")
+            return
+        yield from self.entries(entries, lambda i: self.code((k, start + i)))
+
+    def period_text(self, period: Period | None) -> str:
+        """Return ๗ ระยะเวลาดำเนินการ: whole fiscal years or a month range."""
+        if period is None:
+            return f"ปีงบประมาณ พ.ศ. {self.num.year_range(self.years[0], self.years[-1])}"
+        (sy, sm), (ey, em) = period.start_ym, period.end_ym
+        if sm == 10 and em == 9:
+            return f"ปีงบประมาณ พ.ศ. {self.num.year_range(sy + 1, ey)}"
+        return f"{self.num.month_year(sy, sm)} {chr(0x2013)} {self.num.month_year(ey, em)}"
+
+    def budget_lines(self, item: Item) -> list[str]:
+        """Return ๘ งบประมาณดำเนินการ, from the same amounts as the matrix."""
+        amounts = {y: item.amount(y) for y in self.years}
+        money = {y: a for y, a in amounts.items() if isinstance(a, int)}
+        if not money:
+            return [NOT_BUDGETED if NOT_BUDGETED in amounts.values() else DASH]
+        total = sum(money.values())
+        if len(money) == len(self.years) and len(set(money.values())) == 1:
+            lines = [f"ปีละ {self.num.number(next(iter(money.values())))} บาท"]
+        else:
+            lines = []
+            for y, a in amounts.items():
+                shown = f"{self.num.number(a)} บาท" if isinstance(a, int) else (NOT_BUDGETED if a == NOT_BUDGETED else DASH)
+                lines.append(f"ปี {self.num.digits(y)} {shown}")
+        lines.append(f"รวม {self.num.number(total)} บาท ({baht_in_words(total)})")
+        return lines
+
+
+def build_document(plan: AntiCorruptionPlan, thai_digits: bool | None = None) -> Document:
+    """Return the Document of an anti-corruption plan."""
+    return AntiCorruptionView(plan, thai_digits).document()
