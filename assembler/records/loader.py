@@ -74,6 +74,8 @@ def _walk(node: yaml.Node, path: tuple, located: Located, constructor: yaml.Safe
                     )
                 )
             out[key] = _walk(value_node, path + (key,), located, constructor)
+            # a field is where its key stands, even when its value starts below
+            located.lines[tuple(str(p) for p in path + (key,))] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(child, path + (i,), located, constructor) for i, child in enumerate(node.value)]

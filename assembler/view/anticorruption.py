@@ -255,7 +255,7 @@ class AntiCorruptionView:
         row1, row2 = self.matrix_header("มิติ", "ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ")
         row1.append(Cell((Para("หมายเหตุ", "cell-bold-center"),), rowspan=2, shade=True))
         ncols = 3 + len(self.years) + 1
-        columns = (2.4, 3.2, 5.0) + (2.1,) * len(self.years) + (1.4,)
+        columns = (2.4, 3.2, 5.0) + (2.1,) * len(self.years) + (1.8,)
 
         rows: list[list[Cell]] = []
         for m, mission in enumerate(dim.missions, 1):

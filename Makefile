@@ -1,0 +1,28 @@
+# Quick start: `make demo` builds the example books into output/, `make test` runs the tests.
+# Both create .venv and install what they need (system packages through apt when run as root).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test bench sysdeps clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+sysdeps:
+	@sh scripts/sysdeps
+
+demo: sysdeps $(STAMP)
+	$(VENV)/bin/planbook build examples/*.yaml -o output
+
+test: sysdeps $(STAMP)
+	$(PY) -m pytest
+
+bench: sysdeps $(STAMP)
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf output .pytest_cache tests/_artifacts

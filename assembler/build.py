@@ -1,0 +1,111 @@
+"""Build one book: records file → checks → Document → PDF and DOCX, written atomically."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import check
+from .document import Document, Toc
+from .errors import Problem, RenderError, ValidationFailed
+from .fonts import find_fonts
+from .records import load
+from .view.anticorruption import build_document
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass
+class BuildResult:
+    """What one build wrote and what it warned about."""
+
+    source: Path
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    pages: int = 0
+
+
+def validate(path: Path) -> list[Problem]:
+    """Return the consistency problems of a records file (raises InputError on bad input)."""
+    plan, located = load(path)
+    return check(plan, located)
+
+
+def with_page_numbers(document: Document, anchor_pages: dict[str, int]) -> Document:
+    """Return ``document`` with its TOC entries' pages filled in from a layout."""
+    from .thai import Numerals
+
+    num = Numerals(document.thai_digits)
+    sections = []
+    for section in document.sections:
+        blocks = []
+        for block in section.blocks:
+            if isinstance(block, Toc):
+                entries = tuple(
+                    dataclasses.replace(e, page=num.digits(anchor_pages[e.anchor])) for e in block.entries
+                )
+                block = dataclasses.replace(block, entries=entries)
+            blocks.append(block)
+        sections.append(dataclasses.replace(section, blocks=tuple(blocks)))
+    return dataclasses.replace(document, sections=tuple(sections))
+
+
+def build(
+    path: Path,
+    out_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    thai_digits: bool | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Build the book in ``path`` into ``out_dir``; nothing is written unless all succeed."""
+    from .render.pdf import layout
+
+    plan, located = load(path)
+    result = BuildResult(path, warnings=check(plan, located))
+    if strict and result.warnings:
+        raise ValidationFailed([dataclasses.replace(p, severity="error") for p in result.warnings])
+    fonts = find_fonts()
+    document = build_document(plan, thai_digits)
+    laid_out = layout(document, fonts)  # the DOCX's TOC takes its page numbers from this layout
+    result.pages = len(laid_out.weasy.pages)
+    blobs: dict[str, bytes] = {}
+    if "pdf" in formats:
+        blobs["pdf"] = laid_out.write_pdf()
+    if "docx" in formats:
+        from .render.docx import render_docx
+
+        blobs["docx"] = render_docx(with_page_numbers(document, laid_out.anchor_pages), fonts.docx_family)
+    targets = {fmt: out_dir / f"{path.stem}.{fmt}" for fmt in blobs}
+    write_all(targets, blobs)
+    result.outputs = [targets[f] for f in formats if f in targets]
+    return result
+
+
+def write_all(targets: dict[str, Path], blobs: dict[str, bytes]) -> None:
+    """Write every blob to a temporary file beside its target, then rename them all.
+
+    A reader never sees a half-written file, and a failure before the renames
+    leaves every earlier output as it was.
+    """
+    temps: dict[str, Path] = {}
+    try:
+        for fmt, target in targets.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blobs[fmt])
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(name, 0o644)
+            temps[fmt] = Path(name)
+        for fmt, target in targets.items():
+            os.replace(temps.pop(fmt), target)
+    except OSError as exc:
+        raise RenderError(
+            f"เขียนไฟล์ผลลัพธ์ไม่ได้: {exc} / cannot write the output: {exc}"
+        ) from None
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)

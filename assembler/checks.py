@@ -1,0 +1,105 @@
+"""Consistency checks: what the records contradict, as located warnings.
+
+These are the mistakes found in hand-made books: a detail sheet whose budget
+differs from the matrix, a period outside the plan's years, duplicate items,
+units nobody defined, an item whose name says another kind. They do not stop
+a build unless it is strict.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .errors import Located, Problem
+from .records.anticorruption import KINDS, AntiCorruptionPlan
+from .thai import NOT_BUDGETED
+
+
+def check(plan: AntiCorruptionPlan, located: Located) -> list[Problem]:
+    """Return every consistency problem of an anti-corruption plan, in book order."""
+    out: list[Problem] = []
+    warn = lambda path, thai, english: out.append(located.problem(path, thai, english, "warning"))  # noqa: E731
+    years = plan.plan.years
+    first_month, last_month = (years[0] - 1, 10), (years[-1], 9)
+    units = {u.abbr for u in plan.units}
+    seen_units: dict[str, tuple] = {}
+    for u, unit in enumerate(plan.units):
+        if unit.abbr in seen_units:
+            warn(("units", u, "abbr"), f"ชื่อย่อหน่วยงาน {unit.abbr} ซ้ำกัน", f"unit abbreviation {unit.abbr} is defined twice")
+        seen_units[unit.abbr] = ("units", u)
+
+    names: dict[str, list[tuple]] = defaultdict(list)
+    for path, item in plan.walk_items():
+        names[item.name].append(path)
+        if item.unit not in units:
+            warn(
+                path + ("unit",),
+                f"ไม่รู้จักหน่วยงาน {item.unit!r} (ไม่มีใน units)",
+                f"unknown responsible unit {item.unit!r} (not in units)",
+            )
+        for kind in KINDS:
+            if item.name.startswith(kind) and kind != item.kind:
+                warn(
+                    path + ("kind",),
+                    f"ชื่อขึ้นต้นว่า {kind} แต่ระบุประเภทเป็น {item.kind}",
+                    f"the name starts with {kind} but the kind is {item.kind}",
+                )
+        detail = item.detail
+        if detail is None:
+            warn(path, "ไม่มีรายละเอียดโครงการ (ส่วนที่ ๓)", "the item has no detail sheet (part 3)")
+            continue
+        if detail.period is not None:
+            p = detail.period
+            if p.start_ym < first_month or p.end_ym > last_month:
+                warn(
+                    path + ("detail", "period"),
+                    f"ระยะเวลา {p.start} ถึง {p.end} อยู่นอกช่วงของแผน ({first_month[0]}-10 ถึง {last_month[0]}-09)",
+                    f"the period {p.start} to {p.end} lies outside the plan ({first_month[0]}-10 to {last_month[0]}-09)",
+                )
+        stated = detail.budget
+        if stated is None:
+            continue
+        amounts = [item.amount(y) for y in years]
+        money = [a for a in amounts if isinstance(a, int)]
+        if stated.per_year is not None:
+            if stated.per_year == NOT_BUDGETED:
+                if money:
+                    warn(
+                        path + ("detail", "budget", "per_year"),
+                        f"รายละเอียดโครงการว่าไม่ใช้งบประมาณ แต่ตารางส่วนที่ ๒ มีงบประมาณ {money}",
+                        f"the detail sheet says not budgeted but the matrix budgets {money}",
+                    )
+            else:
+                differing = [(y, a) for y, a in zip(years, amounts) if isinstance(a, int) and a != stated.per_year]
+                if differing or not money:
+                    shown = ", ".join(f"{y}: {a}" for y, a in zip(years, amounts))
+                    warn(
+                        path + ("detail", "budget", "per_year"),
+                        f"งบประมาณในรายละเอียดโครงการ ({stated.per_year:,} บาทต่อปี) ไม่ตรงกับตารางส่วนที่ ๒ ({shown})",
+                        f"the detail sheet budget ({stated.per_year:,} baht a year) differs from the matrix ({shown})",
+                    )
+        if isinstance(stated.total, int) and stated.total != sum(money):
+            warn(
+                path + ("detail", "budget", "total"),
+                f"งบประมาณรวมในรายละเอียดโครงการ ({stated.total:,} บาท) ไม่ตรงกับผลรวมในตารางส่วนที่ ๒ ({sum(money):,} บาท)",
+                f"the detail sheet total ({stated.total:,} baht) differs from the matrix sum ({sum(money):,} baht)",
+            )
+
+    for name, paths in names.items():
+        for path in paths[1:]:
+            warn(
+                path + ("name",),
+                f"รายการ {name!r} ซ้ำกับรายการที่บรรทัด {located.line_of(paths[0])}",
+                f"the item {name!r} duplicates the one on line {located.line_of(paths[0])}",
+            )
+    for d, dim in enumerate(plan.dimensions):
+        titles: dict[str, int] = {}
+        for m, mission in enumerate(dim.missions):
+            if mission.title in titles:
+                warn(
+                    ("dimensions", d, "missions", m, "title"),
+                    f"ภารกิจ {mission.title!r} ซ้ำกันในมิติเดียวกัน",
+                    f"the mission {mission.title!r} appears twice in one dimension",
+                )
+            titles[mission.title] = m
+    out.sort(key=lambda p: p.line or 0)
+    return out

@@ -1,0 +1,180 @@
+"""The ``planbook`` command: build, validate, schema, doctor.
+
+Exit codes: 0 success, 1 validation problems, 2 bad input or usage.
+``main(argv)`` runs in-process, which is how the tests drive it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import EXIT_INPUT, EXIT_OK, EXIT_VALIDATION, PlanbookError
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="สร้างเล่มแผนของ อปท. (DOCX และ PDF) จากข้อมูลแผน / Build Thai local-government plan books from records.",
+)
+
+
+class Digits(str, Enum):
+    thai = "thai"
+    arabic = "arabic"
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"planbook {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """planbook."""
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise typer.BadParameter(f"use docx, pdf or docx,pdf (got {value!r})")
+    return chosen
+
+
+@app.command()
+def build(
+    files: List[Path] = typer.Argument(..., help="Records files (.yaml, .yml, .json)."),
+    output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
+    format: str = typer.Option("docx,pdf", "--format", help="docx, pdf or docx,pdf."),
+    digits: Optional[Digits] = typer.Option(None, "--digits", help="thai (default) or arabic digits."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+) -> None:
+    """Build the books of FILES into the output folder (FILE.yaml → DIR/FILE.docx, DIR/FILE.pdf)."""
+    from .build import build as build_one
+
+    formats = _formats(format)
+    thai = None if digits is None else digits == Digits.thai
+    code = EXIT_OK
+    for path in files:
+        started = time.perf_counter()
+        try:
+            result = build_one(path, output, formats, thai, strict)
+        except PlanbookError as exc:
+            _err(str(exc))
+            _err(f"✗ {path}: ไม่ได้สร้างเล่ม / not built")
+            code = max(code, exc.exit_code)
+            continue
+        for problem in result.warnings:
+            _err(problem.format())
+        written = ", ".join(str(p) for p in result.outputs)
+        print(f"✓ {path} → {written} ({result.pages} pages, {time.perf_counter() - started:.1f} s)")
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(files: List[Path] = typer.Argument(..., help="Records files to check.")) -> None:
+    """Check records files and report every problem with its file, path and line."""
+    from .build import validate as validate_one
+
+    code = EXIT_OK
+    for path in files:
+        try:
+            problems = validate_one(path)
+        except PlanbookError as exc:
+            _err(str(exc))
+            code = max(code, exc.exit_code)
+            continue
+        for problem in problems:
+            _err(problem.format())
+        if problems:
+            code = max(code, EXIT_VALIDATION)
+            print(f"✗ {path}: พบ {len(problems)} ปัญหา / {len(problems)} problems")
+        else:
+            print(f"✓ {path}: ถูกต้อง / no problems")
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema(book: str = typer.Argument(..., help="Book type, e.g. anticorruption.")) -> None:
+    """Print the JSON Schema of a book's records."""
+    from .records import BOOKS
+
+    if book not in BOOKS:
+        _err(f"ไม่รู้จักประเภทเล่ม {book!r} / unknown book type {book!r} (known: {', '.join(BOOKS)})")
+        raise typer.Exit(EXIT_INPUT)
+    print(json.dumps(BOOKS[book].model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def doctor() -> None:
+    """Print the versions of Python, WeasyPrint, Pango and the fonts found (for bug reports)."""
+    import docx
+    import pydantic
+    import pythainlp
+    import weasyprint
+    from fontTools.ttLib import TTFont
+    from weasyprint.text.ffi import pango
+
+    from .fonts import find_fonts, project_root
+
+    v = pango.pango_version()
+    print(f"planbook   {__version__} ({project_root()})")
+    print(f"python     {platform.python_version()} ({sys.executable})")
+    print(f"weasyprint {weasyprint.__version__}")
+    print(f"pango      {v // 10000}.{v // 100 % 100}.{v % 100}")
+    print(f"python-docx {docx.__version__ if hasattr(docx, '__version__') else '?'}")
+    print(f"pydantic   {pydantic.VERSION}")
+    print(f"pythainlp  {pythainlp.__version__}")
+    try:
+        fonts = find_fonts()
+    except PlanbookError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_INPUT)
+    for path in (fonts.regular, fonts.bold):
+        name = TTFont(path, lazy=True)["name"]
+        print(f"font       {path} — {name.getDebugName(4)}, {name.getDebugName(5)}")
+    print(f"DOCX font  {fonts.docx_family}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run planbook with ``argv`` and return its exit code (no traceback for known errors)."""
+    try:
+        app(args=argv, prog_name="planbook", standalone_mode=True)
+    except SystemExit as exc:  # typer ends every run, usage errors included, this way
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
+    except PlanbookError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except Exception as exc:  # a bug: say so briefly, details on request
+        if os.environ.get("PLANBOOK_DEBUG"):
+            raise
+        _err(f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc} (PLANBOOK_DEBUG=1 shows details)")
+        return 3
+    return EXIT_OK
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()
