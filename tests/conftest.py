@@ -22,21 +22,23 @@ def example_build(tmp_path_factory) -> dict[str, Path]:
     return {"pdf": out / "anticorruption.pdf", "docx": out / "anticorruption.docx", "dir": out}
 
 
-def pdf_pages(pdf: Path, crop_header: bool = False) -> list[str]:
-    """Return the text of every page, in content order (pdftotext -raw).
+def pdf_pages(pdf: Path) -> list[tuple[str, str]]:
+    """Return (header, body) text of every page, in content order (pdftotext -raw).
 
-    With ``crop_header`` the top 2.3 cm (where the page number stands) is left out.
+    The header is the top 60 pt of the page, where the page number stands;
+    the body is everything below it.
     """
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    pages = []
+    out = []
     for i in range(1, count + 1):
-        args = ["pdftotext", "-raw", "-f", str(i), "-l", str(i)]
-        if crop_header:
-            # 72 dpi: skip the top 65 pt of the page
-            args += ["-r", "72", "-x", "0", "-y", "65", "-W", "2000", "-H", "2000"]
-        pages.append(subprocess.run(args + [str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
-    return pages
+        parts = []
+        for y, h in ((0, 60), (60, 2000)):
+            args = ["pdftotext", "-raw", "-r", "72", "-x", "0", "-y", str(y), "-W", "2000", "-H", str(h)]
+            args += ["-f", str(i), "-l", str(i), str(pdf), "-"]
+            parts.append(subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip("\x0c\n "))
+        out.append((parts[0], parts[1]))
+    return out
 
 
 def normalise(text: str) -> str:

@@ -116,6 +116,10 @@ def problems_from_validation(error: ValidationError, located: Located) -> list[P
             message = str(err.get("ctx", {}).get("error", english))
             thai, _, english = message.partition(" / ")
             english = english or thai
+        elif kind == "string_type" and isinstance(err.get("input"), dict):
+            # "text: with a colon" in YAML reads as a mapping
+            thai += " (ถ้าข้อความมีเครื่องหมาย ': ' ให้ครอบข้อความด้วยเครื่องหมายคำพูด)"
+            english += " (text containing ': ' must be put in quotes)"
         elif kind not in ("missing",):
             value = err.get("input")
             if not isinstance(value, (dict, list)):

@@ -1,0 +1,136 @@
+"""The PDF: page numbers, สารบัญ, Thai digits, Thai line breaks, fonts, determinism, safety."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from assembler.cli import main
+from assembler.records import load
+from assembler.thai import Numerals, segment
+from assembler.view.anticorruption import build_document
+from assembler.document import Para, text_blocks
+
+from .conftest import EXAMPLE, FIXTURES, normalise, pdf_pages
+
+THAI_DIGIT = re.compile(r"[\u0e50-\u0e59]+")
+
+
+def printed_number(page: tuple[str, str]) -> str | None:
+    """Return the page number printed at the top of a page, or None."""
+    header = page[0].strip()
+    assert header == "" or THAI_DIGIT.fullmatch(header), header
+    return header or None
+
+
+@pytest.fixture(scope="module")
+def pages(example_build):
+    return pdf_pages(example_build["pdf"])
+
+
+def test_front_matter_is_unnumbered_and_part_one_is_page_one(pages):
+    part1 = next(i for i, (_, body) in enumerate(pages) if normalise(body).startswith(normalise("ส่วนที่ ๑ บทนำ")))
+    assert all(printed_number(t) is None for t in pages[:part1])
+    numbers = [printed_number(t) for t in pages[part1:]]
+    assert numbers == [Numerals(True).digits(n) for n in range(1, len(numbers) + 1)]
+
+
+def test_toc_page_numbers_are_the_pages_where_parts_start(pages):
+    plan, _ = load(EXAMPLE)
+    document = build_document(plan)
+    toc = document.toc()
+    toc_flat = next(normalise(body) for _, body in pages if body.lstrip().startswith("สารบัญ"))
+    headings = {
+        b.anchor: b.full_text for s in document.sections for b in s.blocks if isinstance(b, Para) and b.anchor
+    }
+    body_start = next(i for i, t in enumerate(pages) if printed_number(t) == "๑")
+    checked = 0
+    for entry in toc.entries:
+        # where the heading really is
+        where = next(i for i in range(body_start, len(pages)) if normalise(headings[entry.anchor]) in normalise(pages[i][1]))
+        shown = printed_number(pages[where])
+        assert normalise(entry.text) + shown in toc_flat, (entry.text, shown)
+        checked += 1
+    assert checked == len(toc.entries) >= 10
+
+
+def test_thai_digits_everywhere(pages):
+    text = "".join(h + b for h, b in pages)
+    assert THAI_DIGIT.search(text)
+    arabic = re.findall(r"[0-9]+", text)
+    assert arabic == [], arabic[:20]
+
+
+def test_arabic_digits_switch(tmp_path):
+    assert main(["build", str(FIXTURES / "minimal.yaml"), "-o", str(tmp_path), "--format", "pdf", "--digits", "arabic"]) == 0
+    text = "".join(h + b for h, b in pdf_pages(tmp_path / "minimal.pdf"))
+    assert not THAI_DIGIT.search(text)
+    assert "20,000" in text and "2566" in text
+
+
+def test_thai_lines_break_only_between_words(example_build):
+    """Every break between two Thai letters falls on a pythainlp word boundary."""
+    plan, _ = load(EXAMPLE)
+    paragraphs = [p for p in text_blocks(build_document(plan)) if len(p) > 80]
+    by_text = {normalise(p): p for p in paragraphs}
+    raw = subprocess.run(["pdftotext", "-raw", str(example_build["pdf"]), "-"], capture_output=True, text=True).stdout
+    lines = [l for l in raw.split("\n") if l.strip()]
+    checked = 0
+    for before, after in zip(lines, lines[1:]):
+        if not (re.search(r"[\u0e01-\u0e4e]$", before) and re.match(r"[\u0e01-\u0e4e]", after)):
+            continue
+        joined, cut = normalise(before + after), len(normalise(before))
+        for flat, original in by_text.items():
+            at = flat.find(joined)
+            if at < 0:
+                continue
+            bounds, pos = set(), 0
+            for word in segment(original):
+                pos += len(normalise(word))
+                bounds.add(pos)
+            assert at + cut in bounds, f"break inside a word: …{before[-12:]} | {after[:12]}…"
+            checked += 1
+            break
+    assert checked > 100
+
+
+def test_fonts_are_embedded(example_build):
+    reader = PdfReader(example_build["pdf"])
+    embedded = set()
+    for page in reader.pages[:12]:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    embedded.add(str(descendant.get_object()["/BaseFont"]))
+    assert any("Laksaman" in name or "Sarabun" in name for name in embedded), embedded
+
+
+def test_same_records_give_identical_files(example_build, tmp_path):
+    assert main(["build", str(EXAMPLE), "-o", str(tmp_path)]) == 0
+    for fmt in ("pdf", "docx"):
+        assert (tmp_path / f"anticorruption.{fmt}").read_bytes() == example_build[fmt].read_bytes()
+
+
+def test_markup_in_records_comes_out_literally(tmp_path):
+    assert main(["build", str(FIXTURES / "literal.yaml"), "-o", str(tmp_path)]) == 0
+    text = normalise("".join(b for _, b in pdf_pages(tmp_path / "literal.pdf")))
+    for literal in ("<b>ตัวหนา</b>", "&{{x}}", "{%if%}", "<script>alert(๑)</script>", "{{๗*๗}}", "</table>", "&lt;&gt;"):
+        assert normalise(literal) in text, literal
+
+
+def test_weasyprint_fetches_nothing_outside_the_project(tmp_path):
+    from assembler.fonts import project_root
+    from assembler.render.pdf import ProjectFetcher
+
+    root = project_root()
+    fetcher = ProjectFetcher([root / "templates", root / "fonts"])
+    assert fetcher.fetch((root / "templates" / "book.css").as_uri()) is not None
+    secret = tmp_path / "secret.css"
+    secret.write_text("x")
+    for url in (secret.as_uri(), "http://example.invalid/x.png", "file:///etc/passwd", (root / "templates" / ".." / "pyproject.toml").as_uri()):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
