@@ -149,8 +149,9 @@ def doctor() -> None:
         _err(str(exc))
         raise typer.Exit(EXIT_INPUT)
     for path in (fonts.regular, fonts.bold):
-        name = TTFont(path, lazy=True)["name"]
-        print(f"font       {path} — {name.getDebugName(4)}, {name.getDebugName(5)}")
+        with TTFont(path, lazy=True) as font:
+            name = font["name"]
+            print(f"font       {path} — {name.getDebugName(4)}, {name.getDebugName(5)}")
     print(f"DOCX font  {fonts.docx_family}")
 
 

@@ -28,6 +28,25 @@ class FontSet:
     regular: Path
     bold: Path
 
+    @property
+    def line_em(self) -> float:
+        """Return the font's single line spacing in em, as word processors set it.
+
+        A font that asks for its typographic metrics (OS/2 USE_TYPO_METRICS, as
+        TH SarabunPSK and Laksaman do) gets ascender + descender + line gap;
+        others the Windows ascent + descent. The PDF uses this line height so
+        it paginates like the DOCX at "single" spacing.
+        """
+        from fontTools.ttLib import TTFont
+
+        with TTFont(self.regular, lazy=True) as font:
+            os2, upem = font["OS/2"], font["head"].unitsPerEm
+            if os2.fsSelection & (1 << 7):
+                height = os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap
+            else:
+                height = os2.usWinAscent + os2.usWinDescent
+        return round(height / upem, 3)
+
 
 # (css family, DOCX family, regular file, bold file), first found wins
 CANDIDATES = (

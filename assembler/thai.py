@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pythainlp.tokenize import word_tokenize
+from pythainlp.tokenize import syllable_tokenize, word_tokenize
 from pythainlp.util import arabic_digit_to_thai_digit, bahttext, thai_digit_to_arabic_digit
 
 #: Full month names, index 1 = มกราคม.
@@ -96,3 +96,24 @@ def segment(text: str) -> tuple[str, ...]:
     Used by the PDF renderer so lines break only between these words.
     """
     return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+
+
+#: In narrow table cells, words longer than this may break between syllables.
+CELL_WORD_CHARS = 8
+
+
+@lru_cache(maxsize=4096)
+def break_units(text: str, narrow: bool = False) -> tuple[str, ...]:
+    """Return ``text`` cut where a line may break.
+
+    Prose breaks only between pythainlp words. In a narrow table cell a long
+    compound word (องค์กรปกครองส่วนท้องถิ่น) would overflow its column, so words
+    longer than CELL_WORD_CHARS may also break between their syllables.
+    """
+    units: list[str] = []
+    for word in segment(text):
+        if narrow and len(word) > CELL_WORD_CHARS and is_thai(word[0]):
+            units.extend(syllable_tokenize(word, engine="dict"))
+        else:
+            units.append(word)
+    return tuple(units)

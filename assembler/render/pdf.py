@@ -3,7 +3,8 @@
 Thai line breaking: Pango breaks Thai through libthai, which cuts some runs
 where a reader would not (inside "พ.ศ.", inside compounds). Each Thai word
 that pythainlp finds is therefore set as an unbreakable span followed by a
-zero-width space, so lines break only between pythainlp words.
+zero-width space, so lines break only between pythainlp words (and, in table
+cells, between the syllables of long words: see ``thai.break_units``).
 
 WeasyPrint fetches only files inside the project's templates/ and fonts/
 folders; any other URL (records are data and may contain anything) fails.
@@ -19,18 +20,21 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from ..document import Document
+from ..document import Cell, Document, Table, grid
 from ..errors import RenderError
 from ..fonts import FontSet, find_fonts, project_root
-from ..thai import is_thai, segment
+from ..thai import break_units, is_thai
 
 ZWSP = "\u200b"
 
 
-def thai_markup(text: str) -> Markup:
-    """Return escaped HTML of ``text`` where lines can break only between words."""
+def thai_markup(text: str, narrow: bool = False) -> Markup:
+    """Return escaped HTML of ``text`` where lines can break only between words.
+
+    ``narrow`` (table cells) also lets long words break between syllables.
+    """
     out = []
-    for word in segment(str(text)):
+    for word in break_units(str(text), narrow):
         if len(word) > 1 and is_thai(word[0]) and is_thai(word[-1]):
             out.append(f'<span class="w">{escape(word)}</span>{ZWSP}')
         else:
@@ -62,6 +66,40 @@ class ProjectFetcher(URLFetcher):
         if parsed.scheme != "file" or not any(path == r or r in path.parents for r in self.roots):
             raise ValueError(f"planbook does not fetch {url!r}")
         return super().fetch(url, headers)
+
+
+@dataclass(frozen=True)
+class HtmlCell:
+    """A cell as the template writes it: ``joins_above``/``joins_below`` hide that border."""
+
+    cell: Cell
+    joins_above: bool = False
+    joins_below: bool = False
+
+
+def html_rows(table: Table) -> list[list[HtmlCell]]:
+    """Return the body rows with vertically merged cells drawn row by row.
+
+    WeasyPrint neither grows rows for a rowspan cell cut by a page break nor
+    carries its text over, so the text runs below the table. A merged cell is
+    therefore written as its text in the first row and empty cells below it,
+    with the borders between them hidden: it reads as one merged cell, and
+    every row breaks across pages cleanly. The DOCX keeps a true vertical merge.
+    """
+    out = []
+    started: dict[int, int] = {}  # id(cell) -> row where it starts
+    for r, line in enumerate(grid(table, table.body)):
+        row = []
+        for cell, cont in line:
+            if not cont:
+                started[id(cell)] = r
+                row.append(HtmlCell(cell, joins_below=cell.rowspan > 1))
+            else:
+                last = started[id(cell)] + cell.rowspan - 1
+                blank = Cell((), colspan=cell.colspan, shade=cell.shade)
+                row.append(HtmlCell(blank, joins_above=True, joins_below=r < last))
+        out.append(row)
+    return out
 
 
 @dataclass(frozen=True)
@@ -99,9 +137,11 @@ def render_html(document: Document, fonts: FontSet | None = None, root: Path | N
         document=document,
         fonts=faces,
         font_family=fonts.css_family,
+        line_height=fonts.line_em,
         pages=unique,
         section_pages=[p.name for p in names],
         counter_style="thai" if document.thai_digits else "decimal",
+        html_rows=html_rows,
     )
 
 

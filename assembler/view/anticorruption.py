@@ -16,6 +16,15 @@ SWOT_HEADERS = (
     ("จุดแข็ง (Strength)", "จุดอ่อน (Weakness)"),
     ("โอกาส (Opportunity)", "อุปสรรค (Threat)"),
 )
+# Matrix columns in centimetres at 14 pt (text width plus cell padding): a money
+# column holds "๓,๐๐๐,๐๐๐", หมายเหตุ its bold header; the narrowest readable
+# มิติ, ภารกิจ and item columns. A4 portrait leaves 16 cm of text width.
+PORTRAIT_COLUMNS = (2.0, 2.6, 3.6)
+LANDSCAPE_COLUMNS = (2.4, 3.6, 5.4)
+MONEY_COLUMN = 2.85
+REMARK_COLUMN = 2.2
+PORTRAIT_TEXT_CM = 16.0
+
 SHEET_LABELS = (
     "ชื่อโครงการ/กิจกรรม/มาตรการ",
     "หลักการและเหตุผล/ที่มาของโครงการ",
@@ -130,11 +139,12 @@ class AntiCorruptionView:
         )
 
     def matrix_orientation(self) -> str:
+        """Return the orientation of ส่วนที่ ๒: landscape when the matrix is wider than a portrait page."""
         choice = self.plan.layout.matrix_orientation
         if choice != "auto":
             return choice
-        # three year columns fit a portrait page at 14 pt; four do not
-        return "landscape" if len(self.years) >= 4 else "portrait"
+        width = sum(PORTRAIT_COLUMNS) + MONEY_COLUMN * len(self.years) + REMARK_COLUMN
+        return "landscape" if width > PORTRAIT_TEXT_CM else "portrait"
 
     def front(self):
         plan, org = self.plan, self.plan.organisation
@@ -255,7 +265,10 @@ class AntiCorruptionView:
         row1, row2 = self.matrix_header("มิติ", "ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ")
         row1.append(Cell((Para("หมายเหตุ", "cell-bold-center"),), rowspan=2, shade=True))
         ncols = 3 + len(self.years) + 1
-        columns = (2.4, 3.2, 5.0) + (2.1,) * len(self.years) + (1.8,)
+        if self.matrix_orientation() == "portrait":
+            columns = PORTRAIT_COLUMNS + (MONEY_COLUMN,) * len(self.years) + (REMARK_COLUMN,)
+        else:
+            columns = LANDSCAPE_COLUMNS + (MONEY_COLUMN,) * len(self.years) + (REMARK_COLUMN,)
 
         rows: list[list[Cell]] = []
         for m, mission in enumerate(dim.missions, 1):
@@ -302,7 +315,7 @@ class AntiCorruptionView:
     def summary(self) -> Table:
         """Return the grand-total table over all มิติ."""
         row1, row2 = self.matrix_header("มิติ", "", "จำนวนโครงการ/กิจกรรม/มาตรการ")
-        columns = (5.2, 3.6) + (1.5,) * len(self.years)
+        columns = (4.6, 3.4) + (MONEY_COLUMN,) * len(self.years)
         rows = []
         for d, dim in enumerate(self.plan.dimensions, 1):
             items = dimension_items(dim)
