@@ -58,11 +58,13 @@ def test_toc_page_numbers_are_the_pages_where_parts_start(pages):
     assert checked == len(toc.entries) >= 10
 
 
-def test_thai_digits_everywhere(pages):
-    text = "".join(h + b for h, b in pages)
-    assert THAI_DIGIT.search(text)
-    arabic = re.findall(r"[0-9]+", text)
-    assert arabic == [], arabic[:20]
+def test_thai_digits_everywhere(pages, example_build):
+    from .test_agreement import docx_blocks
+
+    for text in ("".join(h + b for h, b in pages), "".join(docx_blocks(example_build["docx"]))):
+        assert THAI_DIGIT.search(text)
+        arabic = re.findall(r"[0-9]+", text)
+        assert arabic == [], arabic[:20]
 
 
 def test_arabic_digits_switch(tmp_path):
@@ -143,10 +145,14 @@ def test_same_records_give_identical_files(example_build, tmp_path):
 
 
 def test_markup_in_records_comes_out_literally(tmp_path):
+    from .test_agreement import docx_blocks
+
     assert main(["build", str(FIXTURES / "literal.yaml"), "-o", str(tmp_path)]) == 0
-    text = normalise("".join(b for _, b in pdf_pages(tmp_path / "literal.pdf")))
+    pdf = normalise("".join(b for _, b in pdf_pages(tmp_path / "literal.pdf")))
+    docx = normalise("".join(docx_blocks(tmp_path / "literal.docx")))
     for literal in ("<b>ตัวหนา</b>", "&{{x}}", "{%if%}", "<script>alert(๑)</script>", "{{๗*๗}}", "</table>", "&lt;&gt;"):
-        assert normalise(literal) in text, literal
+        assert normalise(literal) in pdf, literal
+        assert normalise(literal) in docx, literal
 
 
 def test_weasyprint_fetches_nothing_outside_the_project(tmp_path):
