@@ -1,10 +1,10 @@
 """Render a Document to PDF: Jinja2 HTML + CSS, laid out by WeasyPrint.
 
 Thai line breaking: Pango breaks Thai through libthai, which cuts some runs
-where a reader would not (inside "พ.ศ.", inside compounds). Each Thai word
-that pythainlp finds is therefore set as an unbreakable span followed by a
-zero-width space, so lines break only between pythainlp words (and, in table
-cells, between the syllables of long words: see ``thai.break_units``).
+where a reader would not (inside "พ.ศ.", inside compounds). The words pythainlp
+finds are therefore joined by zero-width spaces and set as unbreakable spans,
+so lines break only between pythainlp words (and, in table cells, between the
+syllables of long words: see ``thai.break_units``).
 
 WeasyPrint fetches only files inside the project's templates/ and fonts/
 folders; any other URL (records are data and may contain anything) fails.
@@ -31,15 +31,19 @@ ZWSP = "\u200b"
 def thai_markup(text: str, narrow: bool = False) -> Markup:
     """Return escaped HTML of ``text`` where lines can break only between words.
 
-    ``narrow`` (table cells) also lets long words break between syllables.
+    Words are joined by zero-width spaces (break opportunities) and every
+    word with a Thai letter is an unbreakable span. (Wrapping only the words
+    libthai would cut is twice as fast but not enough: WeasyPrint still broke
+    some other words.) ``narrow`` (table cells) also lets long words break
+    between syllables.
     """
     out = []
     for word in break_units(str(text), narrow):
-        if len(word) > 1 and is_thai(word[0]) and is_thai(word[-1]):
-            out.append(f'<span class="w">{escape(word)}</span>{ZWSP}')
+        if len(word) > 1 and any(is_thai(c) for c in word):
+            out.append(f'<span class="w">{escape(word)}</span>')
         else:
             out.append(str(escape(word)))
-    return Markup("".join(out))
+    return Markup(ZWSP.join(out))
 
 
 def _environment(templates: Path) -> jinja2.Environment:

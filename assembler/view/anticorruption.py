@@ -315,7 +315,7 @@ class AntiCorruptionView:
     def summary(self) -> Table:
         """Return the grand-total table over all มิติ."""
         row1, row2 = self.matrix_header("มิติ", "", "จำนวนโครงการ/กิจกรรม/มาตรการ")
-        columns = (4.6, 3.4) + (MONEY_COLUMN,) * len(self.years)
+        columns = (7.4, 5.2) + (MONEY_COLUMN,) * len(self.years)
         rows = []
         for d, dim in enumerate(self.plan.dimensions, 1):
             items = dimension_items(dim)
