@@ -7,7 +7,7 @@ blocks to HTML or WordprocessingML. Styles are names (``Para.style``,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Union
 
 #: Paragraph styles: name → (what it is). Both renderers implement each.

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pythainlp.tokenize import syllable_tokenize, word_tokenize
-from pythainlp.util import arabic_digit_to_thai_digit, bahttext, thai_digit_to_arabic_digit
+from pythainlp.util import (
+    arabic_digit_to_thai_digit,
+    bahttext,
+    thai_digit_to_arabic_digit,
+)
 
 #: Full month names, index 1 = มกราคม.
 MONTHS = (

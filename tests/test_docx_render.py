@@ -11,7 +11,17 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from assembler.document import Cell, Document, Para, Section, Table, Toc, TocEntry, grid, text_blocks
+from assembler.document import (
+    Cell,
+    Document,
+    Para,
+    Section,
+    Table,
+    Toc,
+    TocEntry,
+    grid,
+    text_blocks,
+)
 from assembler.records import load
 from assembler.render.docx import TEXT_WIDTH, bookmark_name, render_docx
 from assembler.view.anticorruption import build_document

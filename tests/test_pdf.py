@@ -6,12 +6,11 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
-
-from assembler.cli import main
-from assembler.records import load
 from pythainlp.tokenize import syllable_tokenize, word_tokenize
 
+from assembler.cli import main
 from assembler.document import Para, Table
+from assembler.records import load
 from assembler.thai import CELL_WORD_CHARS, Numerals
 from assembler.view.anticorruption import build_document
 

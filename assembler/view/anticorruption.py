@@ -9,7 +9,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..document import Cell, Document, Para, Section, Table, Toc, TocEntry
-from ..records.anticorruption import KINDS, AntiCorruptionPlan, Dimension, Item, ListEntry, Mission, Period
+from ..records.anticorruption import (
+    KINDS,
+    AntiCorruptionPlan,
+    Dimension,
+    Item,
+    Mission,
+    Period,
+)
+from ..records.common import ListEntry
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
 
 SWOT_HEADERS = (
