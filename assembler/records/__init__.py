@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Union
 
 from pydantic import ValidationError
 
 from ..errors import InputError, Located
 from .anticorruption import AntiCorruptionPlan
 from .loader import problems_from_validation, read_records
+from .operations import OperationsPlan, month_label, month_year
 
 #: Book type → its records model. ``planbook schema BOOK`` prints these.
-BOOKS = {"anticorruption": AntiCorruptionPlan}
+BOOKS = {"anticorruption": AntiCorruptionPlan, "operations": OperationsPlan}
+
+Plan = Union[AntiCorruptionPlan, OperationsPlan]
 
 
-def load(path: Path) -> tuple[AntiCorruptionPlan, Located]:
+def load(path: Path) -> tuple[Plan, Located]:
     """Return the validated records in ``path``; raise InputError with locations."""
     data, located = read_records(path)
     if not isinstance(data, dict):
@@ -37,8 +41,10 @@ def load(path: Path) -> tuple[AntiCorruptionPlan, Located]:
     return model, located
 
 
-def structural_problems(plan: AntiCorruptionPlan, located: Located) -> list:
-    """Return the input errors a schema cannot express (budget years outside the plan)."""
+def structural_problems(plan: Plan, located: Located) -> list:
+    """Return the input errors a schema cannot express: years outside the plan."""
+    if isinstance(plan, OperationsPlan):
+        return _operations_problems(plan, located)
     years = plan.plan.years
     out = []
     for path, item in plan.walk_items():
@@ -51,4 +57,30 @@ def structural_problems(plan: AntiCorruptionPlan, located: Located) -> list:
                         f"budget year {year} is outside the plan years ({years[0]}–{years[-1]})",
                     )
                 )
+    return out
+
+
+def _operations_problems(plan: OperationsPlan, located: Located) -> list:
+    """A schedule month that names a year must lie in the fiscal year (ต.ค. before to ก.ย.)."""
+    fy = plan.fiscal_year
+    out = []
+    for path, project in plan.walk_projects():
+        schedules = [(path + ("schedule",), project.schedule)]
+        schedules += [(path + ("activities", a, "schedule"), act.schedule) for a, act in enumerate(project.activities)]
+        for spath, schedule in schedules:
+            for e, entry in enumerate(schedule):
+                for field in ("start", "end"):
+                    month = getattr(entry, field)
+                    year = month_year(month) if month else None
+                    if year is None:
+                        continue
+                    expected = fy - 1 if int(month[-2:]) >= 10 else fy
+                    if year != expected:
+                        out.append(
+                            located.problem(
+                                spath + (e, field),
+                                f"เดือน {month_label(month)} อยู่นอกปีงบประมาณ {fy} (ต.ค. {fy - 1} ถึง ก.ย. {fy})",
+                                f"the month {month_label(month)} is outside fiscal year {fy} (Oct {fy - 1} to Sep {fy})",
+                            )
+                        )
     return out

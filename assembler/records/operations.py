@@ -1,0 +1,197 @@
+"""Records of the annual operational plan (แผนดำเนินงาน, forms ผด.01 and ผด.02).
+
+Glossary (Thai term → field):
+    ปีงบประมาณ → fiscal_year             ส่วนที่ ๑ บทนำ → introduction
+    ยุทธศาสตร์ → strategies              วัตถุประสงค์ของยุทธศาสตร์ → objective
+    แนวทางการพัฒนา / แผนงาน → plans (kind)
+    โครงการ → projects                   รายละเอียดของกิจกรรม (ผลผลิต) → details
+    งบประมาณ → budget                    พื้นที่ (สถานที่ดำเนินการ) → area
+    หน่วยดำเนินการ → units (abbreviations from the top-level units)
+    ระยะเวลา (ต.ค.–ก.ย.) → schedule      กิจกรรมย่อย (1.1, 1.2) → activities
+    แหล่งงบประมาณ → funding
+
+Counts, percentages, sums and ลำดับที่ are computed by the view model.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Optional
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from ..thai import FISCAL_MONTHS, MONTHS, MONTHS_ABBR, parse_number
+from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
+
+PlanKind = Literal["แนวทางการพัฒนา", "แผนงาน"]
+
+_NAMES = {name: i for i, name in enumerate(MONTHS) if name}
+_NAMES.update({abbr: i for i, abbr in enumerate(MONTHS_ABBR) if abbr})
+_NAMES.update({abbr.replace(".", ""): i for i, abbr in enumerate(MONTHS_ABBR) if abbr})
+_MONTH = re.compile(r"^\s*(?P<name>[^\d\s]+?)\s*(?P<year>[\d\u0e50-\u0e59]{4})?\s*$")
+_ISO = re.compile(r"^\s*(?P<year>\d{4})-(?P<month>\d{1,2})\s*$")
+
+
+def _month(value: object) -> object:
+    """Normalise a month to "M" or "YYYY-MM": ต.ค. / ตุลาคม / ต.ค. 2565 / 2565-10 / 10."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
+        return str(value)
+    text = str(value).strip()
+    iso = _ISO.match(text)
+    if iso and 1 <= int(iso["month"]) <= 12:
+        return f"{int(iso['year'])}-{int(iso['month']):02d}"
+    match = _MONTH.match(text)
+    if match and match["name"] in _NAMES:
+        month = _NAMES[match["name"]]
+        return f"{parse_number(match['year'])}-{month:02d}" if match["year"] else str(month)
+    raise ValueError(
+        f"ไม่รู้จักเดือน {value!r} (เขียนเช่น ต.ค., ตุลาคม, ต.ค. 2565 หรือ 2565-10) / "
+        f"unknown month {value!r} (write e.g. ต.ค., ตุลาคม, ต.ค. 2565 or 2565-10)"
+    )
+
+
+Month = Annotated[str, BeforeValidator(_month)]
+
+
+def month_number(month: str) -> int:
+    """Return the calendar month of a normalised month."""
+    return int(month.split("-")[-1])
+
+
+def month_year(month: str) -> int | None:
+    """Return the Buddhist-era year a normalised month names, if it names one."""
+    return int(month.split("-")[0]) if "-" in month else None
+
+
+def month_label(month: str) -> str:
+    """Return a normalised month as a reader writes it: "ต.ค." or "ต.ค. 2565"."""
+    year = month_year(month)
+    name = MONTHS_ABBR[month_number(month)]
+    return f"{name} {year}" if year else name
+
+
+def fiscal_index(month: str) -> int:
+    """Return 0 for ต.ค. … 11 for ก.ย."""
+    return FISCAL_MONTHS.index(month_number(month))
+
+
+class ScheduleEntry(Record):
+    """One dated activity: a month range within the fiscal year, or a single month."""
+
+    start: Month
+    end: Optional[Month] = None
+    label: Optional[Text] = Field(default=None, description="ชื่อช่วงกิจกรรม (ถ้ามี)")
+
+    @property
+    def last(self) -> str:
+        return self.end or self.start
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ScheduleEntry":
+        if fiscal_index(self.last) < fiscal_index(self.start):
+            raise ValueError(
+                f"เดือนสิ้นสุด ({month_label(self.last)}) มาก่อนเดือนเริ่ม ({month_label(self.start)}) ในปีงบประมาณ / "
+                f"the end month ({month_label(self.last)}) comes before the start month "
+                f"({month_label(self.start)}) in the fiscal year"
+            )
+        return self
+
+
+def _schedule(value: object) -> object:
+    if isinstance(value, (dict, str, int)):
+        value = [value]
+    if isinstance(value, list):
+        return [{"start": v} if isinstance(v, (str, int)) else v for v in value]
+    return value
+
+
+Schedule = Annotated[list[ScheduleEntry], BeforeValidator(_schedule)]
+
+
+def _units(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+class Activity(Record):
+    """A sub-activity (1.1, 1.2) with its own budget and schedule."""
+
+    name: Text
+    details: list[Entry] = []
+    budget: Amount = None
+    area: Optional[Text] = None
+    units: Annotated[list[Text], BeforeValidator(_units)] = []
+    schedule: Schedule = Field(min_length=1)
+
+
+class Project(Record):
+    """A โครงการ of ผด.02."""
+
+    name: Text
+    details: list[Entry] = Field(default=[], description="รายละเอียดของกิจกรรม (ผลผลิต)")
+    budget: Amount = Field(default=None, description="งบประมาณ; มีกิจกรรมย่อยแล้วต้องเท่าผลรวม (หรือเว้นไว้)")
+    area: Text = Field(description="พื้นที่ (สถานที่ดำเนินการ)")
+    units: Annotated[list[Text], BeforeValidator(_units)] = Field(
+        min_length=1, description="หน่วยดำเนินการ (ชื่อย่อใน units)"
+    )
+    schedule: Schedule = Field(default=[], description="ช่วงเดือนที่ดำเนินการ")
+    activities: list[Activity] = Field(default=[], description="กิจกรรมย่อย 1.1, 1.2 …")
+    funding: Optional[Text] = Field(default=None, description="แหล่งงบประมาณ เช่น เงินอุดหนุนทั่วไป")
+
+    @model_validator(mode="after")
+    def _scheduled(self) -> "Project":
+        if not self.schedule and not self.activities:
+            raise ValueError(
+                "โครงการต้องมีช่วงเวลาดำเนินการ (schedule) หรือกิจกรรมย่อย / "
+                "a project needs a schedule or sub-activities"
+            )
+        return self
+
+
+class PlanGroup(Record):
+    """แนวทางการพัฒนา or แผนงาน under a ยุทธศาสตร์."""
+
+    kind: PlanKind = "แนวทางการพัฒนา"
+    title: Text
+    projects: list[Project] = Field(min_length=1)
+
+
+class Strategy(Record):
+    """ยุทธศาสตร์ with its objective."""
+
+    title: Text
+    objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ของยุทธศาสตร์")
+    plans: list[PlanGroup] = Field(min_length=1)
+
+
+class IntroSection(Record):
+    """A headed section of ส่วนที่ ๑ บทนำ."""
+
+    title: Text
+    paragraphs: list[Text] = []
+    items: list[Entry] = []
+
+
+class Layout(Record):
+    """Choices about how the book is set."""
+
+    digits: Literal["thai", "arabic"] = "thai"
+
+
+class OperationsPlan(Record):
+    """A whole annual operational plan book for one fiscal year."""
+
+    book: Literal["operations"]
+    organisation: Organisation
+    fiscal_year: Annotated[int, Field(ge=2500, le=2700, description="ปีงบประมาณ พ.ศ.")]
+    title: Text = "แผนดำเนินงาน"
+    layout: Layout = Layout()
+    units: list[Unit] = Field(min_length=1)
+    foreword: Foreword
+    introduction: list[IntroSection] = Field(min_length=1)
+    strategies: list[Strategy] = Field(min_length=1)
+
+    def walk_projects(self):
+        """Yield (path, project) for every project, in book order."""
+        for s, strategy in enumerate(self.strategies):
+            for g, group in enumerate(strategy.plans):
+                for p, project in enumerate(group.projects):
+                    yield ("strategies", s, "plans", g, "projects", p), project
