@@ -12,7 +12,7 @@ from .document import Document, Toc
 from .errors import Problem, RenderError, ValidationFailed
 from .fonts import find_fonts
 from .records import load
-from .view.anticorruption import build_document
+from .view import build_document
 
 FORMATS = ("docx", "pdf")
 

@@ -11,10 +11,51 @@ from collections import defaultdict
 
 from .errors import Located, Problem
 from .records.anticorruption import KINDS, AntiCorruptionPlan
+from .records.operations import OperationsPlan
 from .thai import NOT_BUDGETED
 
 
-def check(plan: AntiCorruptionPlan, located: Located) -> list[Problem]:
+def check(plan, located: Located) -> list[Problem]:
+    """Return every consistency problem of a book's records, in file order."""
+    if isinstance(plan, OperationsPlan):
+        return check_operations(plan, located)
+    return check_anticorruption(plan, located)
+
+
+def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
+    """Return the problems of an operational plan: budgets, units, duplicates."""
+    out: list[Problem] = []
+    warn = lambda path, thai, english: out.append(located.problem(path, thai, english, "warning"))  # noqa: E731
+    units = {u.abbr for u in plan.units}
+    names: dict[str, list[tuple]] = defaultdict(list)
+    for path, project in plan.walk_projects():
+        names[project.name].append(path)
+        used = [(path + ("units", u), unit) for u, unit in enumerate(project.units)]
+        for a, activity in enumerate(project.activities):
+            used += [(path + ("activities", a, "units", u), unit) for u, unit in enumerate(activity.units)]
+        for upath, unit in used:
+            if unit not in units:
+                warn(upath, f"ไม่รู้จักหน่วยงาน {unit!r} (ไม่มีใน units)", f"unknown unit {unit!r} (not in units)")
+        if project.activities and isinstance(project.budget, int):
+            total = sum(a.budget for a in project.activities if isinstance(a.budget, int))
+            if total != project.budget:
+                warn(
+                    path + ("budget",),
+                    f"งบประมาณโครงการ ({project.budget:,} บาท) ไม่เท่ากับผลรวมของกิจกรรมย่อย ({total:,} บาท)",
+                    f"the project budget ({project.budget:,} baht) differs from the sum of its sub-activities ({total:,} baht)",
+                )
+    for name, paths in names.items():
+        for path in paths[1:]:
+            warn(
+                path + ("name",),
+                f"โครงการ {name!r} ซ้ำกับโครงการที่บรรทัด {located.line_of(paths[0])}",
+                f"the project {name!r} duplicates the one on line {located.line_of(paths[0])}",
+            )
+    out.sort(key=lambda p: p.line or 0)
+    return out
+
+
+def check_anticorruption(plan: AntiCorruptionPlan, located: Located) -> list[Problem]:
     """Return every consistency problem of an anti-corruption plan, in book order."""
     out: list[Problem] = []
     warn = lambda path, thai, english: out.append(located.problem(path, thai, english, "warning"))  # noqa: E731

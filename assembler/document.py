@@ -28,6 +28,7 @@ PARA_STYLES = {
     "group": "underlined group label (เชิงปริมาณ)",
     "item": "numbered list entry with hanging indent; ``level`` nests it",
     "signature": "signature block line, centred in the right half",
+    "form-code": "bold form code at the top right of a form (แบบ ผด.01)",
     "cell": "table cell text, left",
     "cell-center": "table cell text, centred",
     "cell-right": "table cell text, right (money)",
@@ -67,6 +68,8 @@ class Cell:
     colspan: int = 1
     rowspan: int = 1
     shade: bool = False
+    #: a schedule bar through this cell: "start", "mid", "end" or "single" (one month)
+    bar: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,10 @@ class Table:
     columns: tuple[float, ...]  # relative widths
     header: tuple[tuple[Cell, ...], ...]
     body: tuple[tuple[Cell, ...], ...]
-    style: str = "grid"  # grid | swot | matrix
+    style: str = "grid"  # grid | swot | matrix | schedule
     break_before: bool = False
+    #: a smaller font for a dense table (ผด.02), with 1 pt cell padding; None = the document's
+    font_size_pt: float | None = None
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ TEXT_WIDTH = {
 FIXED_DATE = datetime(2000, 1, 1, 0, 0, 0)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SHADE = "D9D9D9"
+BAR_FILL = "595959"
 BORDER_SIZE = 6  # eighths of a point: 0.75 pt, as in the PDF
 CELL_MARGIN_LR = 60  # twips, about 3 pt
 CELL_MARGIN_TB = 20  # twips, 1 pt
@@ -119,6 +120,7 @@ def para_style_specs(toc_width: int) -> dict[str, StyleSpec]:
     add("group", underline=True, left=cm(1))
     add("item", left=cm(2.2), hanging=cm(1.1))
     add("signature", align="center", left=cm(8))
+    add("form-code", bold=True, align="right")
     add("cell", size="table")
     add("cell-center", size="table", align="center")
     add("cell-right", size="table", align="right")
@@ -287,6 +289,7 @@ class DocxRenderer:
         self.font = font_family
         self.body_hp = half_points(document.font_size_pt)
         self.table_hp = half_points(document.table_font_size_pt)
+        self.cell_size_hp: int | None = None  # the current table's own size, if it has one
         toc_section = next(
             (s for s in document.sections if any(isinstance(b, Toc) for b in s.blocks)), None
         )
@@ -439,7 +442,9 @@ class DocxRenderer:
             p.append(el("w:bookmarkStart", {"w:id": bid, "w:name": bookmark}))
         text = f"{para.number}\t{para.text}" if para.number else para.text
         if text:
-            p.append(text_run(text))
+            size = self.cell_size_hp if para.style.startswith("cell") else None
+            rpr = el("w:rPr", None, el("w:sz", {"w:val": size}), el("w:szCs", {"w:val": size})) if size else None
+            p.append(text_run(text, rpr))
         if bookmark:
             p.append(el("w:bookmarkEnd", {"w:id": bid}))
         return p
@@ -450,6 +455,8 @@ class DocxRenderer:
 
     # -- tables --
     def table(self, table: Table, width: int) -> etree._Element:
+        self.cell_size_hp = half_points(table.font_size_pt) if table.font_size_pt else None
+        margin_lr = CELL_MARGIN_LR if table.font_size_pt is None else 20  # 1 pt in dense tables
         total = sum(table.columns)
         cols = [round(width * c / total) for c in table.columns]
         cols[-1] += width - sum(cols)
@@ -462,9 +469,9 @@ class DocxRenderer:
             el("w:tblLayout", {"w:type": "fixed"}),
             el("w:tblCellMar", None,
                el("w:top", {"w:w": CELL_MARGIN_TB, "w:type": "dxa"}),
-               el("w:left", {"w:w": CELL_MARGIN_LR, "w:type": "dxa"}),
+               el("w:left", {"w:w": margin_lr, "w:type": "dxa"}),
                el("w:bottom", {"w:w": CELL_MARGIN_TB, "w:type": "dxa"}),
-               el("w:right", {"w:w": CELL_MARGIN_LR, "w:type": "dxa"})),
+               el("w:right", {"w:w": margin_lr, "w:type": "dxa"})),
             el("w:tblLook", {"w:val": "0000", "w:firstRow": 0, "w:lastRow": 0, "w:firstColumn": 0, "w:lastColumn": 0, "w:noHBand": 1, "w:noVBand": 1}),
         )
         tbl = el("w:tbl", None, tblpr, el("w:tblGrid", None, *(el("w:gridCol", {"w:w": w}) for w in cols)))
@@ -490,8 +497,10 @@ class DocxRenderer:
             tcpr.append(el("w:gridSpan", {"w:val": cell.colspan}))
         if cell.rowspan > 1:
             tcpr.append(el("w:vMerge", {"w:val": "continue"} if continuation else {"w:val": "restart"}))
-        if cell.shade:
-            tcpr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": SHADE}))
+        if cell.shade or cell.bar:
+            # a schedule bar month is a dark cell: consecutive ones read as one bar
+            fill = BAR_FILL if cell.bar else SHADE
+            tcpr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill}))
         tcpr.append(el("w:vAlign", {"w:val": "center" if header else "top"}))
         tc = el("w:tc", None, tcpr)
         paras = cell.paras if not continuation else ()

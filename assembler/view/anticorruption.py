@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..document import Cell, Document, Para, Section, Table, Toc, TocEntry
+from ..document import Cell, Document, Para, Section, Table, TocEntry
 from ..records.anticorruption import (
     KINDS,
     AntiCorruptionPlan,
@@ -19,6 +19,8 @@ from ..records.anticorruption import (
 )
 from ..records.common import ListEntry
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
+from . import common
+from .common import front_matter
 
 SWOT_HEADERS = (
     ("จุดแข็ง (Strength)", "จุดอ่อน (Weakness)"),
@@ -155,25 +157,9 @@ class AntiCorruptionView:
         return "landscape" if width > PORTRAIT_TEXT_CM else "portrait"
 
     def front(self):
-        plan, org = self.plan, self.plan.organisation
-        yield Para(self.t(plan.plan.title), "cover-title")
-        yield Para(self.years_label, "cover")
-        yield Para(self.t(f"ของ{org.name}"), "cover")
-        yield Para(self.t(f"จังหวัด{org.province}"), "cover-small")
-        yield Para("จัดทำโดย", "cover")
-        for line in org.prepared_by:
-            yield Para(self.t(line), "cover-small")
-        yield Para(self.t(org.name), "cover-small")
-
-        yield Para("คำนำ", "title", break_before=True)
-        for text in plan.foreword.paragraphs:
-            yield Para(self.t(text), "body")
-        signature = plan.foreword.signature or [*org.prepared_by, org.name]
-        for i, line in enumerate(signature):
-            yield Para(self.t(line), "signature", keep_with_next=i < len(signature) - 1)
-
-        yield Para("สารบัญ", "title", break_before=True)
-        yield Toc(("เรื่อง", "หน้า"), tuple(self.toc_entries()))
+        plan = self.plan
+        cover = [plan.plan.title, self.years_label, f"ของ{plan.organisation.name}"]
+        yield from front_matter(self.num, cover, plan.organisation, plan.foreword, list(self.toc_entries()))
 
     def toc_entries(self):
         yield TocEntry(1, "ส่วนที่ ๑ บทนำ" if self.num.thai else "ส่วนที่ 1 บทนำ", "part1")
@@ -226,12 +212,9 @@ class AntiCorruptionView:
             rows.append(tuple(row))
         return Table((1.0, 1.0), header, tuple(rows), style="swot")
 
-    def entries(self, entries: list[ListEntry], numbering, level: int = 0):
+    def entries(self, items: list[ListEntry], numbering):
         """Yield numbered list paragraphs; nested entries are numbered (๑), (๒)…"""
-        for i, entry in enumerate(entries, 1):
-            yield Para(self.t(entry.text), "item", number=numbering(i), level=level)
-            if entry.items:
-                yield from self.entries(entry.items, lambda j: f"({self.num.digits(j)})", level + 1)
+        return common.entries(self.num, items, numbering)
 
     # -- ส่วนที่ ๒ --------------------------------------------------------
     @property

@@ -1,0 +1,284 @@
+"""The annual operational plan as a Document: ผด.01 figures, ผด.02 rows and bars, digits.
+
+Project counts, percentages that add up to 100, budget sums (a parent is the
+sum of its sub-activities), ลำดับที่ and the months each bar covers are all
+computed here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from ..document import Cell, Document, Para, Section, Table, TocEntry
+from ..records.operations import (
+    Activity,
+    OperationsPlan,
+    PlanGroup,
+    Project,
+    ScheduleEntry,
+    Strategy,
+    fiscal_index,
+)
+from ..thai import FISCAL_MONTHS, MONTHS_ABBR, Numerals
+from . import common
+from .common import cell, head
+
+# ผด.02 columns (cm at 12 pt on a landscape page): ลำดับที่, โครงการ, รายละเอียด,
+# งบประมาณ, พื้นที่, หน่วยดำเนินการ, then twelve months wide enough for "เม.ย."
+SCHEDULE_COLUMNS = (1.2, 3.3, 4.1, 2.1, 1.6, 1.5) + (0.91,) * 12
+SCHEDULE_FONT_PT = 12.0
+SUMMARY_COLUMNS = (8.2, 2.2, 2.6, 3.2, 2.6, 5.9)
+
+
+def project_budget(project: Project) -> int | None:
+    """Return a project's budget: the sum of its sub-activities when it has them."""
+    if project.activities:
+        amounts = [a.budget for a in project.activities if isinstance(a.budget, int)]
+        return sum(amounts) if amounts else None
+    return project.budget if isinstance(project.budget, int) else None
+
+
+def bar_months(schedule: list[ScheduleEntry]) -> list[str]:
+    """Return, for each fiscal month (ต.ค. … ก.ย.), its bar part: "", start, mid, end or single."""
+    marks = [""] * 12
+    for entry in schedule:
+        first, last = fiscal_index(entry.start), fiscal_index(entry.last)
+        for i in range(first, last + 1):
+            part = "single" if first == last else "start" if i == first else "end" if i == last else "mid"
+            # overlapping entries join into one bar
+            if marks[i] and marks[i] != part:
+                part = "mid"
+            marks[i] = part
+    return marks
+
+
+def shares(values: list[int], places: int = 2) -> list[Decimal]:
+    """Return each value's percentage of the total, rounded so they add up to exactly 100.
+
+    Largest-remainder rounding: round every share down, then give the units
+    left over to the shares that lost the most.
+    """
+    total = sum(values)
+    if total == 0:
+        return [Decimal(0)] * len(values)
+    unit = Decimal(1).scaleb(-places)
+    exact = [Decimal(v) * 100 / total for v in values]
+    floors = [e.quantize(unit, rounding=ROUND_DOWN) for e in exact]
+    left = int((Decimal(100) - sum(floors)) / unit)
+    order = sorted(range(len(values)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
+    for i in order[:left]:
+        floors[i] += unit
+    return floors
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """ผด.01 figures of one แนวทาง/แผนงาน."""
+
+    projects: int
+    budget: int
+    project_share: Decimal
+    budget_share: Decimal
+    units: tuple[str, ...]
+
+
+def plan_figures(plan: OperationsPlan) -> list[list[PlanFigures]]:
+    """Return the ผด.01 figures per ยุทธศาสตร์, per แนวทาง/แผนงาน."""
+    groups = [g for s in plan.strategies for g in s.plans]
+    counts = [len(g.projects) for g in groups]
+    budgets = [sum(project_budget(p) or 0 for p in g.projects) for g in groups]
+    count_shares, budget_shares = shares(counts), shares(budgets)
+    figures = []
+    for g, group in enumerate(groups):
+        units: list[str] = []
+        for project in group.projects:
+            for unit in project.units + [u for a in project.activities for u in a.units]:
+                if unit not in units:
+                    units.append(unit)
+        figures.append(PlanFigures(counts[g], budgets[g], count_shares[g], budget_shares[g], tuple(units)))
+    out, i = [], 0
+    for strategy in plan.strategies:
+        out.append(figures[i : i + len(strategy.plans)])
+        i += len(strategy.plans)
+    return out
+
+
+class OperationsView:
+    """Builds the Document of one operational plan."""
+
+    def __init__(self, plan: OperationsPlan, thai_digits: bool | None = None):
+        self.plan = plan
+        if thai_digits is None:
+            thai_digits = plan.layout.digits == "thai"
+        self.num = Numerals(thai_digits)
+        self.fy = plan.fiscal_year
+
+    def t(self, text: str) -> str:
+        return self.num.digits(text)
+
+    def percent(self, value: Decimal) -> str:
+        return self.num.digits(f"{value:.2f}")
+
+    # -- headings ---------------------------------------------------------
+    @property
+    def year_label(self) -> str:
+        return f"ประจำปีงบประมาณ พ.ศ. {self.num.digits(self.fy)}"
+
+    def part_heading(self, n: int, title: str) -> str:
+        return f"ส่วนที่ {self.num.digits(n)} {title}"
+
+    def strategy_heading(self, s: int, strategy: Strategy) -> str:
+        return f"ยุทธศาสตร์ที่ {self.num.digits(s)} {self.t(strategy.title)}"
+
+    def group_heading(self, g: int, group: PlanGroup) -> str:
+        if group.kind == "แผนงาน":
+            title = group.title if group.title.startswith("แผนงาน") else f"แผนงาน{group.title}"
+            return self.t(title)
+        return f"{group.kind}ที่ {self.num.digits(g)} {self.t(group.title)}"
+
+    SUMMARY_TITLE = "บัญชีสรุปจำนวนโครงการและงบประมาณ"
+    SCHEDULE_TITLE = "บัญชีโครงการ/กิจกรรม/งบประมาณ"
+
+    def document(self) -> Document:
+        plan = self.plan
+        sections = (
+            Section(tuple(self.front()), numbered=False),
+            Section(tuple(self.introduction())),
+            Section(tuple(self.summary_part()), orientation="landscape"),
+            Section(tuple(self.schedule_part()), orientation="landscape"),
+        )
+        return Document(
+            title=f"{plan.title} {self.year_label} {plan.organisation.name}",
+            author=plan.organisation.name,
+            thai_digits=self.num.thai,
+            sections=sections,
+        )
+
+    def front(self):
+        plan = self.plan
+        cover = [plan.title, self.year_label, f"ของ{plan.organisation.name}"]
+        yield from common.front_matter(self.num, cover, plan.organisation, plan.foreword, list(self.toc_entries()))
+
+    def toc_entries(self):
+        yield TocEntry(1, self.part_heading(1, "บทนำ"), "part1")
+        for i, section in enumerate(self.plan.introduction, 1):
+            yield TocEntry(2, f"{self.num.digits(1)}.{self.num.digits(i)} {self.t(section.title)}", f"intro-{i}")
+        yield TocEntry(1, self.part_heading(2, f"{self.SUMMARY_TITLE} (แบบ ผด.01)"), "part2")
+        yield TocEntry(1, self.part_heading(3, f"{self.SCHEDULE_TITLE} (แบบ ผด.02)"), "part3")
+        for s, strategy in enumerate(self.plan.strategies, 1):
+            yield TocEntry(2, self.strategy_heading(s, strategy), f"strategy-{s}")
+
+    # -- ส่วนที่ ๑ ---------------------------------------------------------
+    def introduction(self):
+        yield Para(self.part_heading(1, "บทนำ"), "part", anchor="part1")
+        for i, section in enumerate(self.plan.introduction, 1):
+            title = f"{self.num.digits(1)}.{self.num.digits(i)} {self.t(section.title)}"
+            yield Para(title, "h2", anchor=f"intro-{i}", keep_with_next=True)
+            for text in section.paragraphs:
+                yield Para(self.t(text), "body")
+            yield from common.entries(self.num, section.items, lambda j: f"{self.num.digits(j)}.")
+
+    # -- ส่วนที่ ๒ ผด.01 ----------------------------------------------------
+    def summary_part(self):
+        yield Para("แบบ ผด.01", "form-code")
+        yield Para(self.part_heading(2, self.SUMMARY_TITLE), "part", anchor="part2")
+        yield Para(f"{self.year_label} {self.t(self.plan.organisation.name)}", "center")
+        yield self.summary_table()
+
+    def summary_table(self) -> Table:
+        header = (
+            head("ยุทธศาสตร์/แนวทางการพัฒนา"),
+            head("จำนวนโครงการที่ดำเนินการ"),
+            head("คิดเป็นร้อยละของโครงการทั้งหมด"),
+            head("จำนวนงบประมาณ (บาท)"),
+            head("คิดเป็นร้อยละของงบประมาณทั้งหมด"),
+            head("หน่วยดำเนินการ"),
+        )
+        rows = []
+        figures = plan_figures(self.plan)
+        for s, (strategy, groups) in enumerate(zip(self.plan.strategies, figures), 1):
+            rows.append((cell(self.strategy_heading(s, strategy), "cell-bold", colspan=6),))
+            for g, (group, fig) in enumerate(zip(strategy.plans, groups), 1):
+                rows.append(
+                    (
+                        cell(f"{self.num.digits(s)}.{self.num.digits(g)} {self.group_heading(g, group)}"),
+                        cell(self.num.number(fig.projects), "cell-center"),
+                        cell(self.percent(fig.project_share), "cell-center"),
+                        cell(self.num.money(fig.budget or None), "cell-right"),
+                        cell(self.percent(fig.budget_share), "cell-center"),
+                        cell(self.t(", ".join(fig.units)), "cell"),
+                    )
+                )
+            rows.append(self.total_row("รวม", groups))
+        rows.append(self.total_row("รวมทั้งสิ้น", [f for groups in figures for f in groups]))
+        return Table(SUMMARY_COLUMNS, (header,), tuple(rows), style="summary")
+
+    def total_row(self, label: str, figures: list[PlanFigures]) -> tuple[Cell, ...]:
+        return (
+            cell(label, "cell-bold-center", shade=True),
+            cell(self.num.number(sum(f.projects for f in figures)), "cell-bold-center", shade=True),
+            cell(self.percent(sum((f.project_share for f in figures), Decimal(0))), "cell-bold-center", shade=True),
+            cell(self.num.money(sum(f.budget for f in figures) or None), "cell-bold-right", shade=True),
+            cell(self.percent(sum((f.budget_share for f in figures), Decimal(0))), "cell-bold-center", shade=True),
+            cell("", shade=True),
+        )
+
+    # -- ส่วนที่ ๓ ผด.02 ----------------------------------------------------
+    def schedule_part(self):
+        yield Para("แบบ ผด.02", "form-code")
+        yield Para(self.part_heading(3, self.SCHEDULE_TITLE), "part", anchor="part3")
+        yield Para(f"{self.year_label} {self.t(self.plan.organisation.name)}", "center")
+        for s, strategy in enumerate(self.plan.strategies, 1):
+            yield Para(self.strategy_heading(s, strategy), "h2", anchor=f"strategy-{s}", break_before=s > 1, keep_with_next=True)
+            if strategy.objective:
+                yield Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "plain", keep_with_next=True)
+            for g, group in enumerate(strategy.plans, 1):
+                yield Para(self.group_heading(g, group), "h3", keep_with_next=True)
+                yield self.schedule_table(group)
+
+    def schedule_header(self) -> tuple:
+        span = lambda text: Cell((Para(text, "cell-bold-center"),), rowspan=2, shade=True)  # noqa: E731
+        row1 = (
+            span("ลำดับที่"),
+            span("โครงการ/กิจกรรม"),
+            span("รายละเอียดของกิจกรรม (ผลผลิต)"),
+            span("งบประมาณ (บาท)"),
+            span("พื้นที่ (สถานที่ดำเนินการ)"),
+            span("หน่วยดำเนินการ"),
+            Cell((Para(f"พ.ศ. {self.num.digits(self.fy - 1)}", "cell-bold-center"),), colspan=3, shade=True),
+            Cell((Para(f"พ.ศ. {self.num.digits(self.fy)}", "cell-bold-center"),), colspan=9, shade=True),
+        )
+        row2 = tuple(head(MONTHS_ABBR[m]) for m in FISCAL_MONTHS)
+        return row1, row2
+
+    def schedule_table(self, group: PlanGroup) -> Table:
+        rows = []
+        for n, project in enumerate(group.projects, 1):
+            rows.append(self.schedule_row(self.num.digits(n), project, project_budget(project), project.schedule))
+            for a, activity in enumerate(project.activities, 1):
+                number = f"{self.num.digits(n)}.{self.num.digits(a)}"
+                rows.append(self.schedule_row(number, activity, activity.budget, activity.schedule, project))
+        return Table(SCHEDULE_COLUMNS, self.schedule_header(), tuple(rows), style="schedule", font_size_pt=SCHEDULE_FONT_PT)
+
+    def schedule_row(self, number, item: Project | Activity, budget, schedule, parent: Project | None = None):
+        details = tuple(Para(f"- {self.t(d.text)}", "cell") for d in item.details) or (Para("", "cell"),)
+        if isinstance(item, Project) and item.funding:
+            details += (Para(f"({self.t(item.funding)})", "cell"),)
+        area = item.area or (parent.area if parent else "")
+        units = item.units or (parent.units if parent else [])
+        row = [
+            cell(number, "cell-center"),
+            cell(self.t(item.name)),
+            Cell(details),
+            cell(self.num.money(budget if isinstance(budget, int) else None), "cell-right"),
+            cell(self.t(area)),
+            cell(self.t(", ".join(units))),
+        ]
+        row += [Cell((), bar=mark) for mark in bar_months(schedule)]
+        return tuple(row)
+
+
+def build_document(plan: OperationsPlan, thai_digits: bool | None = None) -> Document:
+    """Return the Document of an operational plan."""
+    return OperationsView(plan, thai_digits).document()
+
