@@ -12,7 +12,7 @@ from assembler.cli import main
 from assembler.document import Para, Table
 from assembler.records import load
 from assembler.thai import CELL_WORD_CHARS, Numerals
-from assembler.view.anticorruption import build_document
+from assembler.view import build_document
 
 from .conftest import EXAMPLE, FIXTURES, normalise, pdf_pages
 
@@ -92,7 +92,13 @@ def allowed_breaks(text: str, narrow: bool) -> set[int]:
 
 def test_thai_lines_break_only_between_words(example_build):
     """Every break between two Thai letters falls on a pythainlp word (or, in cells, syllable) boundary."""
-    plan, _ = load(EXAMPLE)
+    checked = check_line_breaks(EXAMPLE, example_build["pdf"])
+    assert checked[False] > 100 and checked[True] > 20, checked
+
+
+def check_line_breaks(source, pdf) -> dict[bool, int]:
+    """Assert the PDF's Thai line breaks are allowed ones; return how many (prose, cell) were checked."""
+    plan, _ = load(source)
     document = build_document(plan)
     texts: set[tuple[str, bool]] = set()  # (paragraph text, narrow: in a table cell)
     for section in document.sections:
@@ -104,7 +110,7 @@ def test_thai_lines_break_only_between_words(example_build):
                     for cell in row:
                         texts.update((para.text, True) for para in cell.paras)
     by_text = [(normalise(t), (t, narrow)) for t, narrow in texts if len(normalise(t)) > 20]
-    raw = subprocess.run(["pdftotext", "-raw", str(example_build["pdf"]), "-"], capture_output=True, text=True).stdout
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
     lines = [l for l in raw.split("\n") if l.strip()]
     checked = {False: 0, True: 0}
     for before, after in zip(lines, lines[1:]):
@@ -123,7 +129,7 @@ def test_thai_lines_break_only_between_words(example_build):
             f"break inside a word: …{before[-12:]} | {after[:12]}…"
         )
         checked[found[0][2]] += 1
-    assert checked[False] > 100 and checked[True] > 20, checked
+    return checked
 
 
 def test_fonts_are_embedded(example_build):

@@ -1,0 +1,212 @@
+"""The operational plan: ผด.01 figures, ผด.02 bars, sub-activity sums, year header, bad schedules."""
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from lxml import etree
+
+from assembler.cli import main
+from assembler.records import load
+from assembler.records.operations import fiscal_index
+from assembler.thai import FISCAL_MONTHS, MONTHS_ABBR
+from assembler.view import build_document
+from assembler.view.operations import shares
+
+from .conftest import FIXTURES, normalise
+
+OPS = FIXTURES / "operations-minimal.yaml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MONTH_ORDER = [MONTHS_ABBR[m] for m in FISCAL_MONTHS]
+
+
+def examples() -> list[Path]:
+    found = sorted((FIXTURES.parent.parent / "examples").glob("operations-*.yaml"))
+    return found or [OPS]
+
+
+@pytest.fixture(scope="module")
+def ops_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ops")
+    source = examples()[0]
+    assert main(["build", str(source), "-o", str(out)]) == 0
+    return source, out / f"{source.stem}.pdf", out / f"{source.stem}.docx"
+
+
+def raw_budget(project: dict) -> int:
+    if project.get("activities"):
+        return sum(a.get("budget") or 0 for a in project["activities"])
+    return project.get("budget") or 0
+
+
+def month_index(value) -> int:
+    name = str(value).split()[0]
+    return MONTH_ORDER.index(name)
+
+
+def raw_rows(raw: dict) -> list[tuple[str, list[tuple[int, int]]]]:
+    """(name, [(first, last) fiscal month index]) of every ผด.02 row, in order."""
+    rows = []
+    for strategy in raw["strategies"]:
+        for group in strategy["plans"]:
+            for project in group["projects"]:
+                for item in [project, *project.get("activities", [])]:
+                    schedule = item.get("schedule", [])
+                    if isinstance(schedule, (dict, str)):
+                        schedule = [schedule]
+                    spans = []
+                    for entry in schedule:
+                        entry = {"start": entry} if isinstance(entry, str) else entry
+                        spans.append((month_index(entry["start"]), month_index(entry.get("end", entry["start"]))))
+                    rows.append((item["name"], spans))
+    return rows
+
+
+@pytest.mark.parametrize("source", examples(), ids=lambda p: p.stem)
+def test_pd01_figures_are_computed_from_the_projects(source):
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    plan, _ = load(source)
+    document = build_document(plan, thai_digits=False)
+    table = next(b for s in document.sections for b in s.blocks if getattr(b, "style", "") == "summary")
+    rows = [[" ".join(p.text for p in c.paras) for c in row] for row in table.body]
+    groups = [g for s in raw["strategies"] for g in s["plans"]]
+    plan_rows = [r for r in rows if len(r) == 6 and r[0] not in ("รวม", "รวมทั้งสิ้น")]
+    assert len(plan_rows) == len(groups)
+    total_projects = sum(len(g["projects"]) for g in groups)
+    total_budget = sum(raw_budget(p) for g in groups for p in g["projects"])
+    for group, row in zip(groups, plan_rows):
+        count, budget = len(group["projects"]), sum(raw_budget(p) for p in group["projects"])
+        assert row[1] == f"{count:,}"
+        assert row[3] == (f"{budget:,}" if budget else "-")
+        assert abs(Decimal(row[2]) - Decimal(count) * 100 / total_projects) < Decimal("0.01")
+        assert abs(Decimal(row[4]) - Decimal(budget) * 100 / total_budget) < Decimal("0.01")
+    # every percentage column adds up to exactly 100.00
+    assert sum(Decimal(r[2]) for r in plan_rows) == Decimal("100.00")
+    assert sum(Decimal(r[4]) for r in plan_rows) == Decimal("100.00")
+    grand = rows[-1]
+    assert grand[:5] == ["รวมทั้งสิ้น", f"{total_projects:,}", "100.00", f"{total_budget:,}", "100.00"]
+    # each ยุทธศาสตร์'s รวม row sums its own rows
+    strategy_totals = [r for r in rows if r[0] == "รวม"]
+    for strategy, total in zip(raw["strategies"], strategy_totals):
+        assert total[1] == f"{sum(len(g['projects']) for g in strategy['plans']):,}"
+
+
+def test_shares_add_up_to_100_after_rounding():
+    assert sum(shares([1, 1, 1])) == 100
+    assert shares([1, 1, 1]) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert shares([0, 0]) == [0, 0]
+    assert sum(shares([7, 13, 29, 31, 101])) == 100
+
+
+def test_bars_cover_the_scheduled_months_in_the_docx(ops_build):
+    source, _, docx = ops_build
+    expected = raw_rows(yaml.safe_load(source.read_text(encoding="utf-8")))
+    with zipfile.ZipFile(docx) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    found = []
+    for tbl in body.iter(f"{W}tbl"):
+        cells = [tr.findall(f"{W}tc") for tr in tbl.findall(f"{W}tr")]
+        # the ผด.02 header: 6 merged cells + 2 years, then their continuations + 12 months
+        if len(cells[0]) != 8 or len(cells[1]) != 18:
+            continue
+        spans = [int(tc.find(f"{W}tcPr/{W}gridSpan").get(f"{W}val")) for tc in cells[0][6:]]
+        assert spans == [3, 9]
+        for tr in cells[2:]:
+            name = "".join(t.text for t in tr[1].iter(f"{W}t"))
+            months = []
+            for tc in tr[6:]:
+                shd = tc.find(f"{W}tcPr/{W}shd")
+                months.append(shd is not None and shd.get(f"{W}fill") == "595959")
+            found.append((name, months))
+    assert len(found) == len(expected)
+    for (name, months), (raw_name, spans) in zip(found, expected):
+        wanted = [any(a <= i <= b for a, b in spans) for i in range(12)]
+        assert months == wanted, name
+
+
+def test_bars_cover_the_scheduled_months_in_the_pdf(ops_build):
+    source, pdf, _ = ops_build
+    expected = raw_rows(yaml.safe_load(source.read_text(encoding="utf-8")))
+    wanted_total = sum(b - a + 1 for _, spans in expected for a, b in spans)
+    bars_seen = 0
+    rows_seen = 0
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            # (the PDF's text layer may misplace Thai marks: compare normalised)
+            months = [normalise(m) for m in MONTH_ORDER]
+            words = page.extract_words(x_tolerance=1)
+            heads = sorted((w for w in words if normalise(w["text"]) in months), key=lambda w: w["x0"])
+            if len(heads) < 12:
+                continue
+            assert [normalise(w["text"]) for w in heads[:12]] == months
+            heads = heads[:12]
+            centres = [(w["x0"] + w["x1"]) / 2 for w in heads]
+            bars = [r for r in page.rects if r["height"] < 6 and r["width"] > 2 and r["top"] > heads[0]["bottom"]]
+            for bar in bars:
+                # each bar lies over the months whose centres it reaches (start/end bars begin mid-cell)
+                covered = [i for i, x in enumerate(centres) if bar["x0"] - 2 <= x <= bar["x1"] + 2]
+                assert covered, bar
+                bars_seen += len(covered)
+            rows_seen += 1
+    assert rows_seen >= 1
+    assert bars_seen == wanted_total
+
+
+def test_sub_activities_sum_into_their_parent(tmp_path, capsys):
+    plan, _ = load(OPS)
+    document = build_document(plan, thai_digits=False)
+    table = next(b for s in document.sections for b in s.blocks if getattr(b, "style", "") == "schedule")
+    texts = [[" ".join(p.text for p in c.paras) for c in row[:4]] for row in table.body]
+    assert texts[1][0] == "2" and texts[1][3] == "150,000"
+    assert [t[0] for t in texts[2:4]] == ["2.1", "2.2"] and [t[3] for t in texts[2:4]] == ["100,000", "50,000"]
+    # records that state another parent budget are reported
+    text = OPS.read_text(encoding="utf-8").replace("            area: ทั่วเขตเทศบาล", "            area: ทั่วเขตเทศบาล\n            budget: 999999")
+    path = tmp_path / "ops.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "999999" in l)
+    assert f"{path}:{line}:" in err and "sum of its sub-activities" in err
+
+
+@pytest.mark.parametrize(
+    "old,new,words",
+    [
+        ("{start: ม.ค., end: มี.ค.}", "{start: ม.ค., end: ต.ค.}", "comes before the start month"),
+        ("{start: ม.ค., end: มี.ค.}", "{start: ม.ค. 2566, end: มี.ค. 2567}", "outside fiscal year 2566"),
+        ("{start: ส.ค.}", "{start: สิงหา}", "unknown month 'สิงหา'"),
+        ("{start: ต.ค. 2565, end: ธ.ค. 2565}", "{start: ต.ค. 2566, end: ธ.ค. 2566}", "outside fiscal year 2566"),
+    ],
+)
+def test_bad_schedules_are_located(old, new, words, tmp_path, capsys):
+    source = OPS.read_text(encoding="utf-8")
+    assert old in source
+    text = source.replace(old, new)
+    path = tmp_path / "ops.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["build", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if new.split(",")[0] in l)
+    assert f"{path}:{line}:" in err and words in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_year_header_spans_the_fiscal_year():
+    plan, _ = load(OPS)
+    table = next(b for s in build_document(plan, thai_digits=False).sections for b in s.blocks if getattr(b, "style", "") == "schedule")
+    years = [(c.paras[0].text, c.colspan) for c in table.header[0][6:]]
+    assert years == [(f"พ.ศ. {plan.fiscal_year - 1}", 3), (f"พ.ศ. {plan.fiscal_year}", 9)]
+    assert [c.paras[0].text for c in table.header[1]] == MONTH_ORDER
+    assert fiscal_index("10") == 0 and fiscal_index("9") == 11
+
+
+def test_thai_line_breaks_in_the_operational_plan(ops_build):
+    from .test_pdf import check_line_breaks
+
+    source, pdf, _ = ops_build
+    checked = check_line_breaks(source, pdf)
+    assert sum(checked.values()) > (50 if source != OPS else 0), checked
