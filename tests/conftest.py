@@ -43,17 +43,16 @@ def pdf_pages(pdf: Path) -> list[tuple[str, str]]:
 
 
 def normalise(text: str) -> str:
-    """Return text without white space or Thai combining marks, for comparing PDF and DOCX.
+    """Return text without white space, in one canonical form, for comparing PDF and DOCX.
 
-    WeasyPrint maps each glyph to one Unicode string, but HarfBuzz shapes Thai
-    marks in clusters (SARA AM becomes NIKHAHIT + SARA AA; a vowel and tone
-    mark on one letter share a cluster), so the PDF's text layer can misplace
-    or mislabel marks above and below a letter. Both sides drop those marks;
-    letters, spacing vowels, digits and punctuation must still match in order.
+    The PDF's text layer gives every glyph its own character (see
+    render/pdf.py ThaiTextLayer), in drawing order: ำ, which HarfBuzz draws as
+    NIKHAHIT + SARA AA, reads ํา (NFKC folds both sides to that), and marks
+    stacked on one letter (a vowel below, a tone mark, ์) come in the order
+    they are drawn, so each run of marks is put in one order on both sides.
     """
-    text = unicodedata.normalize("NFD", text).replace("\u0e33", "\u0e32")
-    text = THAI_MARKS.sub("", text)
-    return re.sub(r"[\s\u200b]+", "", text)
+    text = re.sub(r"[\s\u200b]+", "", unicodedata.normalize("NFKC", text))
+    return THAI_MARKS.sub(lambda m: "".join(sorted(m.group())), text)
 
 
-THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+THAI_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+")

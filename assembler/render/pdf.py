@@ -149,15 +149,76 @@ def render_html(document: Document, fonts: FontSet | None = None, root: Path | N
     )
 
 
+def thai_glyph_text(font_path: Path) -> dict[int, str]:
+    """Return the Thai character each glyph of a font draws, from the glyph names.
+
+    Variant glyphs carry their character in their name: ``uni0E48.low_left``
+    is MAI EK lowered and moved left (U+0E48).
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font_path, lazy=True) as font:
+        names = font.getGlyphOrder()
+    out = {}
+    for gid, name in enumerate(names):
+        base = name.split(".")[0]
+        if base.startswith("uni") and len(base) == 7:
+            char = chr(int(base[3:], 16))
+            if "\u0e00" <= char <= "\u0e7f":
+                out[gid] = char
+    return out
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class ThaiTextLayer:
+    """A WeasyPrint finisher that gives each Thai glyph its own character in the text layer.
+
+    WeasyPrint maps every glyph to the text of the first cluster it was drawn
+    in. HarfBuzz draws SARA AM (ำ) as NIKHAHIT + SARA AA in one cluster and
+    tone marks with upper vowels as variant glyphs, so a whole PDF could read
+    า as ำ, or lose tone marks, when copied or searched. This rewrites the
+    ToUnicode map of the book fonts glyph by glyph: ำ then reads ํา (its
+    compatibility decomposition) and every other Thai letter reads as itself.
+    """
+
+    def __init__(self, fonts: FontSet):
+        self.by_name: dict[str, dict[int, str]] = {}
+        for path in (fonts.regular, fonts.bold):
+            from fontTools.ttLib import TTFont
+
+            with TTFont(path, lazy=True) as font:
+                postscript = font["name"].getDebugName(6)
+            self.by_name[postscript] = thai_glyph_text(path)
+
+    def __call__(self, document, pdf) -> None:
+        for obj in pdf.objects:
+            if not isinstance(obj, dict) or obj.get("Type") != "/Font" or "ToUnicode" not in obj:
+                continue
+            postscript = _text(obj.get("BaseFont", "")).lstrip("/").split("+")[-1]
+            glyphs = self.by_name.get(postscript)
+            if not glyphs:
+                continue
+            stream = pdf.objects[int(_text(obj["ToUnicode"]).split()[0])]
+            for i, line in enumerate(stream.stream):
+                if line.startswith(b"<") and b"> <" in line:
+                    gid = int(line[1 : line.index(b">")], 16)
+                    if gid in glyphs:
+                        stream.stream[i] = f"<{gid:04x}> <{glyphs[gid].encode('utf-16-be').hex()}>".encode()
+
+
 @dataclass
 class LaidOut:
     """A document laid out by WeasyPrint: its pages and where each anchor fell."""
 
     weasy: object
     anchor_pages: dict[str, int]  # anchor → printed page number (1 = first numbered page)
+    fonts: FontSet
 
     def write_pdf(self) -> bytes:
-        return self.weasy.write_pdf()
+        return self.weasy.write_pdf(finisher=ThaiTextLayer(self.fonts))
 
 
 def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
@@ -174,4 +235,4 @@ def layout(document: Document, fonts: FontSet | None = None, root: Path | None =
         for anchor in page.anchors:
             index.setdefault(anchor, i)
     first = index.get("pb-start", 0)
-    return LaidOut(weasy, {a: i - first + 1 for a, i in index.items()})
+    return LaidOut(weasy, {a: i - first + 1 for a, i in index.items()}, fonts or find_fonts(root / "fonts"))
