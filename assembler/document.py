@@ -70,6 +70,8 @@ class Cell:
     shade: bool = False
     #: a schedule bar through this cell: "start", "mid", "end" or "single" (one month)
     bar: str = ""
+    #: False for a caption row inside a table header (headings kept with their table)
+    frame: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class Table:
     break_before: bool = False
     #: a smaller font for a dense table (ผด.02), with 1 pt cell padding; None = the document's
     font_size_pt: float | None = None
+    #: body rows (by index) too tall to keep whole on a page: they may split
+    loose_rows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

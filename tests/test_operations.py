@@ -109,7 +109,9 @@ def test_bars_cover_the_scheduled_months_in_the_docx(ops_build):
         body = etree.fromstring(z.read("word/document.xml"))
     found = []
     for tbl in body.iter(f"{W}tbl"):
+        # caption rows (one cell: ยุทธศาสตร์, objective, แนวทาง) come first
         cells = [tr.findall(f"{W}tc") for tr in tbl.findall(f"{W}tr")]
+        cells = [row for row in cells if len(row) > 1]
         # the ผด.02 header: 6 merged cells + 2 years, then their continuations + 12 months
         if len(cells[0]) != 8 or len(cells[1]) != 18:
             continue
@@ -198,9 +200,11 @@ def test_bad_schedules_are_located(old, new, words, tmp_path, capsys):
 def test_year_header_spans_the_fiscal_year():
     plan, _ = load(OPS)
     table = next(b for s in build_document(plan, thai_digits=False).sections for b in s.blocks if getattr(b, "style", "") == "schedule")
-    years = [(c.paras[0].text, c.colspan) for c in table.header[0][6:]]
+    years = [(c.paras[0].text, c.colspan) for c in table.header[-2][6:]]
     assert years == [(f"พ.ศ. {plan.fiscal_year - 1}", 3), (f"พ.ศ. {plan.fiscal_year}", 9)]
-    assert [c.paras[0].text for c in table.header[1]] == MONTH_ORDER
+    assert [c.paras[0].text for c in table.header[-1]] == MONTH_ORDER
+    captions = [c.paras[0].text for row in table.header[:-2] for c in row]
+    assert captions[0].startswith("ยุทธศาสตร์ที่ 1 ") and captions[-1].startswith("แนวทางการพัฒนาที่ 1 ")
     assert fiscal_index("10") == 0 and fiscal_index("9") == 11
 
 

@@ -477,8 +477,9 @@ class DocxRenderer:
         tbl = el("w:tbl", None, tblpr, el("w:tblGrid", None, *(el("w:gridCol", {"w:w": w}) for w in cols)))
         first = True
         for rows, is_header in ((table.header, True), (table.body, False)):
-            for line in grid(table, rows):
-                trpr = el("w:trPr", None, el("w:cantSplit"))
+            for r, line in enumerate(grid(table, rows)):
+                loose = not is_header and r in table.loose_rows
+                trpr = el("w:trPr", None, None if loose else el("w:cantSplit"))
                 if is_header:
                     trpr.append(el("w:tblHeader"))
                 tr = el("w:tr", None, trpr)
@@ -497,6 +498,10 @@ class DocxRenderer:
             tcpr.append(el("w:gridSpan", {"w:val": cell.colspan}))
         if cell.rowspan > 1:
             tcpr.append(el("w:vMerge", {"w:val": "continue"} if continuation else {"w:val": "restart"}))
+        if not cell.frame:
+            # a caption row: no lines but the one above the real header below it
+            nil = {"w:val": "nil"}
+            tcpr.append(el("w:tcBorders", None, el("w:top", nil), el("w:left", nil), el("w:right", nil)))
         if cell.shade or cell.bar:
             # a schedule bar month is a dark cell: consecutive ones read as one bar
             fill = BAR_FILL if cell.bar else SHADE

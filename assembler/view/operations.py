@@ -24,9 +24,15 @@ from . import common
 from .common import cell, head
 
 # ผด.02 columns (cm at 12 pt on a landscape page): ลำดับที่, โครงการ, รายละเอียด,
-# งบประมาณ, พื้นที่, หน่วยดำเนินการ, then twelve months wide enough for "เม.ย."
-SCHEDULE_COLUMNS = (1.2, 3.3, 4.1, 2.1, 1.6, 1.5) + (0.91,) * 12
+# งบประมาณ (holds "3,500,000"), พื้นที่, หน่วยดำเนินการ, then twelve months
+# as wide as the widest abbreviation, "เม.ย.", in bold
+SCHEDULE_COLUMNS = (0.9, 3.2, 4.4, 1.9, 1.7, 1.3) + (0.94,) * 12
 SCHEDULE_FONT_PT = 12.0
+#: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
+#: a table whose unsplittable row does not fit under its repeated header
+KEEP_ROW_LINES = 11
+#: Thai characters per centimetre of column at 12 pt (measured on TH Sarabun)
+CHARS_PER_CM = 6.0
 SUMMARY_COLUMNS = (8.2, 2.2, 2.6, 3.2, 2.6, 5.9)
 
 
@@ -50,6 +56,16 @@ def bar_months(schedule: list[ScheduleEntry]) -> list[str]:
                 part = "mid"
             marks[i] = part
     return marks
+
+
+def estimated_lines(row: tuple[Cell, ...]) -> int:
+    """Return about how many lines the tallest cell of a ผด.02 row takes."""
+    tallest = 0
+    for cell, width in zip(row, SCHEDULE_COLUMNS):
+        per_line = max(1, int(width * CHARS_PER_CM))
+        lines = sum(max(1, -(-len(p.text) // per_line)) for p in cell.paras)
+        tallest = max(tallest, lines)
+    return tallest
 
 
 def shares(values: list[int], places: int = 2) -> list[Decimal]:
@@ -228,13 +244,18 @@ class OperationsView:
         yield Para("แบบ ผด.02", "form-code")
         yield Para(self.part_heading(3, self.SCHEDULE_TITLE), "part", anchor="part3")
         yield Para(f"{self.year_label} {self.t(self.plan.organisation.name)}", "center")
+        # As in the printed books, every แนวทาง/แผนงาน starts a page under its
+        # ยุทธศาสตร์ and objective. Those headings are caption rows of the
+        # table's header, so they repeat on every page of it and can never be
+        # left behind (WeasyPrint mislays a table kept with a heading when its
+        # first row must move to the next page).
         for s, strategy in enumerate(self.plan.strategies, 1):
-            yield Para(self.strategy_heading(s, strategy), "h2", anchor=f"strategy-{s}", break_before=s > 1, keep_with_next=True)
-            if strategy.objective:
-                yield Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "plain", keep_with_next=True)
             for g, group in enumerate(strategy.plans, 1):
-                yield Para(self.group_heading(g, group), "h3", keep_with_next=True)
-                yield self.schedule_table(group)
+                captions = [Para(self.strategy_heading(s, strategy), "h2" if g == 1 else "h3", anchor=f"strategy-{s}" if g == 1 else "")]
+                if strategy.objective:
+                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "plain"))
+                captions.append(Para(self.group_heading(g, group), "h3"))
+                yield self.schedule_table(group, captions, break_before=(s, g) != (1, 1))
 
     def schedule_header(self) -> tuple:
         span = lambda text: Cell((Para(text, "cell-bold-center"),), rowspan=2, shade=True)  # noqa: E731
@@ -251,14 +272,20 @@ class OperationsView:
         row2 = tuple(head(MONTHS_ABBR[m]) for m in FISCAL_MONTHS)
         return row1, row2
 
-    def schedule_table(self, group: PlanGroup) -> Table:
-        rows = []
+    def schedule_table(self, group: PlanGroup, captions: list[Para], break_before: bool) -> Table:
+        ncols = len(SCHEDULE_COLUMNS)
+        header = tuple((Cell((p,), colspan=ncols, frame=False),) for p in captions) + self.schedule_header()
+        rows: list[tuple[Cell, ...]] = []
         for n, project in enumerate(group.projects, 1):
             rows.append(self.schedule_row(self.num.digits(n), project, project_budget(project), project.schedule))
             for a, activity in enumerate(project.activities, 1):
                 number = f"{self.num.digits(n)}.{self.num.digits(a)}"
                 rows.append(self.schedule_row(number, activity, activity.budget, activity.schedule, project))
-        return Table(SCHEDULE_COLUMNS, self.schedule_header(), tuple(rows), style="schedule", font_size_pt=SCHEDULE_FONT_PT)
+        loose = tuple(i for i, row in enumerate(rows) if estimated_lines(row) > KEEP_ROW_LINES)
+        return Table(
+            SCHEDULE_COLUMNS, header, tuple(rows), style="schedule",
+            font_size_pt=SCHEDULE_FONT_PT, break_before=break_before, loose_rows=loose,
+        )
 
     def schedule_row(self, number, item: Project | Activity, budget, schedule, parent: Project | None = None):
         details = tuple(Para(f"- {self.t(d.text)}", "cell") for d in item.details) or (Para("", "cell"),)
