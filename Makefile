@@ -16,7 +16,7 @@ sysdeps:
 	@sh scripts/sysdeps
 
 demo: sysdeps $(STAMP)
-	$(VENV)/bin/planbook build examples/*.yaml -o output
+	$(VENV)/bin/planbook build examples/ -o output
 
 test: sysdeps $(STAMP)
 	$(PY) -m pytest

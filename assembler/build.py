@@ -7,14 +7,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch import FORMATS
 from .checks import check
 from .document import Document, Toc
 from .errors import Problem, RenderError, ValidationFailed
 from .fonts import find_fonts
 from .records import load
 from .view import build_document
-
-FORMATS = ("docx", "pdf")
 
 
 @dataclass

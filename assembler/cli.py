@@ -1,4 +1,4 @@
-"""The ``planbook`` command: build, validate, schema, doctor.
+"""The ``planbook`` command: build, watch, validate, schema, doctor.
 
 Exit codes: 0 success, 1 validation problems, 2 bad input or usage.
 ``main(argv)`` runs in-process, which is how the tests drive it.
@@ -9,7 +9,6 @@ import json
 import os
 import platform
 import sys
-import time
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -50,7 +49,7 @@ def _root(
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from .batch import FORMATS
 
     chosen = tuple(f.strip() for f in value.split(",") if f.strip())
     bad = [f for f in chosen if f not in FORMATS]
@@ -61,32 +60,56 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @app.command()
 def build(
-    files: List[Path] = typer.Argument(..., help="Records files (.yaml, .yml, .json)."),
+    files: List[Path] = typer.Argument(..., help="Records files (.yaml, .yml, .json) or folders of them (searched recursively)."),
+    output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
+    format: str = typer.Option("docx,pdf", "--format", help="docx, pdf or docx,pdf."),
+    digits: Optional[Digits] = typer.Option(None, "--digits", help="thai (default) or arabic digits."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Build this many books at once, each in its own process."),
+    force: bool = typer.Option(False, "--force", help="Rebuild every book, even those unchanged since their last build."),
+) -> None:
+    """Build the books of FILES into the output folder (FILE.yaml → DIR/FILE.docx, DIR/FILE.pdf).
+
+    A book whose records, templates, fonts and options are unchanged since its
+    last build into the same folder is skipped (DIR/.planbook-manifest.json).
+    """
+    from .batch import Options, build_many, collect
+
+    options = Options(_formats(format), None if digits is None else digits == Digits.thai, strict)
+    try:
+        sources = collect(files)
+    except PlanbookError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code)
+    try:
+        code, _ = build_many(sources, output, options, jobs=jobs, force=force)
+    except KeyboardInterrupt:
+        _err("หยุดแล้ว / interrupted")
+        raise typer.Exit(130)
+    raise typer.Exit(code)
+
+
+@app.command()
+def watch(
+    folder: Path = typer.Argument(..., help="Folder of records files to watch (recursively).", exists=True, file_okay=False),
     output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
     format: str = typer.Option("docx,pdf", "--format", help="docx, pdf or docx,pdf."),
     digits: Optional[Digits] = typer.Option(None, "--digits", help="thai (default) or arabic digits."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
 ) -> None:
-    """Build the books of FILES into the output folder (FILE.yaml → DIR/FILE.docx, DIR/FILE.pdf)."""
-    from .build import build as build_one
+    """Build FOLDER's books that are out of date, then rebuild each book whenever its records file is saved.
 
-    formats = _formats(format)
-    thai = None if digits is None else digits == Digits.thai
-    code = EXIT_OK
-    for path in files:
-        started = time.perf_counter()
-        try:
-            result = build_one(path, output, formats, thai, strict)
-        except PlanbookError as exc:
-            _err(str(exc))
-            _err(f"✗ {path}: ไม่ได้สร้างเล่ม / not built")
-            code = max(code, exc.exit_code)
-            continue
-        for problem in result.warnings:
-            _err(problem.format())
-        written = ", ".join(str(p) for p in result.outputs)
-        print(f"✓ {path} → {written} ({result.pages} pages, {time.perf_counter() - started:.1f} s)")
-    raise typer.Exit(code)
+    Ctrl-C stops.
+    """
+    from .batch import Options
+    from .batch import watch as watch_folder
+
+    options = Options(_formats(format), None if digits is None else digits == Digits.thai, strict)
+    try:
+        watch_folder(folder, output, options)
+    except KeyboardInterrupt:
+        print("หยุดเฝ้าดูแล้ว / stopped watching")
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()

@@ -5,6 +5,14 @@ alone) and is repeated; where LibreOffice is installed, the time
 `soffice --headless --convert-to pdf` takes on the same DOCX is measured in
 the same run as a reference.
 
+Then whole `planbook build` runs, each in a fresh process and a fresh output
+folder with --force: one operational plan (examples/operations-2566.yaml,
+when there), the whole examples/ folder with --jobs 1 and --jobs 2, and a
+second run of examples/ with nothing changed (the incremental fast path).
+Peak memory is the planbook process's own and its largest worker's
+(getrusage RUSAGE_SELF / RUSAGE_CHILDREN); with --jobs N, together they stay
+below parent + N × worker.
+
     python bench/bench.py [RECORDS] [--repeat N]
 """
 from __future__ import annotations
@@ -31,6 +39,54 @@ t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "build_s": t2 - t1,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+
+
+BATCH_CHILD = r"""
+import json, resource, sys
+from assembler.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code,
+                  "parent_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def measure_cli(args: list[str]) -> dict | None:
+    """Run ``planbook ARGS`` in a fresh process; return its wall time and peaks, or None (printed) if it failed."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", BATCH_CHILD, *args], capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    try:
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        result = {"code": done.returncode}
+    if done.returncode or result["code"]:
+        print(f"  planbook {' '.join(args)}: exit {result['code']}")
+        print("  " + "\n  ".join(done.stderr.strip().splitlines()[-6:]))
+        return None
+    return {**result, "wall_s": wall}
+
+
+def batch_section(out: Path) -> None:
+    print()
+    print("batch: planbook build in a fresh process (fresh output folder, --force)")
+    print(f"{'what':34} {'wall s':>7} {'parent MiB':>10} {'worker MiB':>10}")
+
+    def row(label: str, args: list[str], jobs: int) -> None:
+        result = measure_cli(args)
+        if result:
+            worker = f"{result['worker_mib']:10.0f}" if jobs > 1 else f"{'-':>10}"
+            print(f"{label:34} {result['wall_s']:7.2f} {result['parent_mib']:10.0f} {worker}")
+
+    operations = ROOT / "examples" / "operations-2566.yaml"
+    if operations.exists():
+        row("operations-2566.yaml", ["build", str(operations), "-o", str(out / "ops"), "--force"], 1)
+    else:
+        print(f"{'operations-2566.yaml':34} skipped: {operations} does not exist")
+    examples = ROOT / "examples"
+    for jobs in (1, 2):
+        row(f"examples/ --jobs {jobs}", ["build", str(examples), "-o", str(out / f"jobs{jobs}"), "--force", "--jobs", str(jobs)], jobs)
+    row("examples/ again, nothing changed", ["build", str(examples), "-o", str(out / "jobs2")], 1)
 
 
 def measure(records: Path, fmt: str, out: Path) -> dict:
@@ -69,6 +125,7 @@ def main() -> None:
             print(f"{'soffice':8} {best:12.2f}   (LibreOffice converting the same DOCX to PDF, reference)")
         else:
             print("soffice: not installed, no reference measured")
+        batch_section(out)
 
 
 if __name__ == "__main__":

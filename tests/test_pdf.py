@@ -111,7 +111,14 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
                         texts.update((para.text, True) for para in cell.paras)
     by_text = [(normalise(t), (t, narrow)) for t, narrow in texts if len(normalise(t)) > 20]
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
-    lines = [l for l in raw.split("\n") if l.strip()]
+    lines: list[str] = []
+    for line in (l for l in raw.split("\n") if l.strip()):
+        # pdftotext sometimes puts a mark stacked over a letter on a line of
+        # its own; no rendered line starts with a combining mark
+        if lines and re.match("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", line):
+            lines[-1] += line
+        else:
+            lines.append(line)
     checked = {False: 0, True: 0}
     for before, after in zip(lines, lines[1:]):
         # a break next to a Thai character ("…ก | ข…", "พ. | ศ."), not at a space

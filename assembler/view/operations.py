@@ -61,9 +61,9 @@ def bar_months(schedule: list[ScheduleEntry]) -> list[str]:
 def estimated_lines(row: tuple[Cell, ...]) -> int:
     """Return about how many lines the tallest cell of a ผด.02 row takes."""
     tallest = 0
-    for cell, width in zip(row, SCHEDULE_COLUMNS):
+    for column, width in zip(row, SCHEDULE_COLUMNS):
         per_line = max(1, int(width * CHARS_PER_CM))
-        lines = sum(max(1, -(-len(p.text) // per_line)) for p in cell.paras)
+        lines = sum(max(1, -(-len(p.text) // per_line)) for p in column.paras)
         tallest = max(tallest, lines)
     return tallest
 
