@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pythainlp.tokenize import syllable_tokenize, word_tokenize
+from pythainlp.tokenize import word_tokenize
 from pythainlp.util import (
     arabic_digit_to_thai_digit,
     bahttext,
@@ -93,13 +93,25 @@ def is_thai(char: str) -> bool:
     return bool(_THAI_CHAR.match(char))
 
 
+@lru_cache(maxsize=2)
+def _dictionary(kind: str = "words"):
+    """Return pythainlp's word (or syllable) list as a trie, built once.
+
+    pythainlp rebuilds the same trie on every call without it (15 ms each).
+    """
+    from pythainlp.corpus.common import thai_syllables, thai_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(thai_words() if kind == "words" else thai_syllables())
+
+
 @lru_cache(maxsize=4096)
 def segment(text: str) -> tuple[str, ...]:
     """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
 
     Used by the PDF renderer so lines break only between these words.
     """
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()))
 
 
 #: In narrow table cells, words longer than this may break between syllables.
@@ -117,7 +129,8 @@ def break_units(text: str, narrow: bool = False) -> tuple[str, ...]:
     units: list[str] = []
     for word in segment(text):
         if narrow and len(word) > CELL_WORD_CHARS and is_thai(word[0]):
-            units.extend(syllable_tokenize(word, engine="dict"))
+            # syllable_tokenize(engine="dict") is newmm over the syllable list
+            units.extend(word_tokenize(word, engine="newmm", custom_dict=_dictionary("syllables")))
         else:
             units.append(word)
     return tuple(units)
