@@ -37,13 +37,21 @@ def thai_markup(text: str, narrow: bool = False) -> Markup:
     some other words.) ``narrow`` (table cells) also lets long words break
     between syllables.
     """
-    out = []
+    out, previous = [], ""
     for word in break_units(str(text), narrow):
+        # no break after an opening bracket or before closing punctuation
+        if previous and previous[-1] not in OPENING and word[0] not in CLOSING:
+            out.append(ZWSP)
         if len(word) > 1 and any(is_thai(c) for c in word):
             out.append(f'<span class="w">{escape(word)}</span>')
         else:
             out.append(str(escape(word)))
-    return Markup(ZWSP.join(out))
+        previous = word
+    return Markup("".join(out))
+
+
+OPENING = "([{“‘\"'"
+CLOSING = ")]}”’\"',.:;!?%ๆฯ"
 
 
 def _environment(templates: Path) -> jinja2.Environment:

@@ -24,9 +24,9 @@ from . import common
 from .common import cell, head
 
 # ผด.02 columns (cm at 12 pt on a landscape page): ลำดับที่, โครงการ, รายละเอียด,
-# งบประมาณ (holds "3,500,000"), พื้นที่, หน่วยดำเนินการ, then twelve months
+# งบประมาณ (holds "๓,๕๐๐,๐๐๐" in Thai digits), พื้นที่, หน่วยดำเนินการ, then twelve months
 # as wide as the widest abbreviation, "เม.ย.", in bold
-SCHEDULE_COLUMNS = (0.9, 3.2, 4.4, 1.9, 1.7, 1.3) + (0.94,) * 12
+SCHEDULE_COLUMNS = (0.9, 3.2, 4.0, 2.3, 1.7, 1.3) + (0.94,) * 12
 SCHEDULE_FONT_PT = 12.0
 #: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
 #: a table whose unsplittable row does not fit under its repeated header
