@@ -22,6 +22,20 @@ def check(plan, located: Located) -> list[Problem]:
     return check_anticorruption(plan, located)
 
 
+def duplicates(names: dict[str, list[tuple]], located: Located, thai: str, english: str) -> list[Problem]:
+    """Return a warning for every name used again after its first place."""
+    return [
+        located.problem(
+            path + ("name",),
+            f"{thai} {name!r} ซ้ำกับ{thai}ที่บรรทัด {located.line_of(paths[0])}",
+            f"the {english} {name!r} duplicates the one on line {located.line_of(paths[0])}",
+            "warning",
+        )
+        for name, paths in names.items()
+        for path in paths[1:]
+    ]
+
+
 def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
     """Return the problems of an operational plan: budgets, units, duplicates."""
     out: list[Problem] = []
@@ -44,13 +58,7 @@ def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
                     f"งบประมาณโครงการ ({project.budget:,} บาท) ไม่เท่ากับผลรวมของกิจกรรมย่อย ({total:,} บาท)",
                     f"the project budget ({project.budget:,} baht) differs from the sum of its sub-activities ({total:,} baht)",
                 )
-    for name, paths in names.items():
-        for path in paths[1:]:
-            warn(
-                path + ("name",),
-                f"โครงการ {name!r} ซ้ำกับโครงการที่บรรทัด {located.line_of(paths[0])}",
-                f"the project {name!r} duplicates the one on line {located.line_of(paths[0])}",
-            )
+    out += duplicates(names, located, "โครงการ", "project")
     out.sort(key=lambda p: p.line or 0)
     return out
 
@@ -125,13 +133,7 @@ def check_anticorruption(plan: AntiCorruptionPlan, located: Located) -> list[Pro
                 f"the detail sheet total ({stated.total:,} baht) differs from the matrix sum ({sum(money):,} baht)",
             )
 
-    for name, paths in names.items():
-        for path in paths[1:]:
-            warn(
-                path + ("name",),
-                f"รายการ {name!r} ซ้ำกับรายการที่บรรทัด {located.line_of(paths[0])}",
-                f"the item {name!r} duplicates the one on line {located.line_of(paths[0])}",
-            )
+    out += duplicates(names, located, "รายการ", "item")
     for d, dim in enumerate(plan.dimensions):
         titles: dict[str, int] = {}
         for m, mission in enumerate(dim.missions):
