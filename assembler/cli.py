@@ -113,11 +113,17 @@ def watch(
 
 
 @app.command()
-def validate(files: List[Path] = typer.Argument(..., help="Records files to check.")) -> None:
+def validate(files: List[Path] = typer.Argument(..., help="Records files or folders to check.")) -> None:
     """Check records files and report every problem with its file, path and line."""
+    from .batch import collect
     from .build import validate as validate_one
 
     code = EXIT_OK
+    try:
+        files = collect(files)
+    except PlanbookError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code)
     for path in files:
         try:
             problems = validate_one(path)
