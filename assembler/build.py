@@ -13,6 +13,7 @@ from .document import Document, Toc
 from .errors import Problem, RenderError, ValidationFailed
 from .fonts import find_fonts
 from .records import load
+from .thai import Numerals
 from .view import build_document
 
 
@@ -34,8 +35,6 @@ def validate(path: Path) -> list[Problem]:
 
 def with_page_numbers(document: Document, anchor_pages: dict[str, int]) -> Document:
     """Return ``document`` with its TOC entries' pages filled in from a layout."""
-    from .thai import Numerals
-
     num = Numerals(document.thai_digits)
     sections = []
     for section in document.sections:

@@ -72,11 +72,6 @@ def baht_in_words(value: int) -> str:
     return bahttext(value)
 
 
-def fiscal_year_of(year: int, month: int) -> int:
-    """Return the fiscal year (พ.ศ.) a calendar month belongs to."""
-    return year + 1 if month >= 10 else year
-
-
 def parse_number(text: str) -> int:
     """Return the integer in ``text``, accepting Thai digits and separators.
 

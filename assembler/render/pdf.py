@@ -157,8 +157,8 @@ def render_html(document: Document, fonts: FontSet | None = None, root: Path | N
     )
 
 
-def thai_glyph_text(font_path: Path) -> dict[int, str]:
-    """Return the Thai character each glyph of a font draws, from the glyph names.
+def thai_glyph_text(font_path: Path) -> tuple[str, dict[int, str]]:
+    """Return a font's PostScript name and the Thai character each glyph draws.
 
     Variant glyphs carry their character in their name: ``uni0E48.low_left``
     is MAI EK lowered and moved left (U+0E48).
@@ -166,6 +166,7 @@ def thai_glyph_text(font_path: Path) -> dict[int, str]:
     from fontTools.ttLib import TTFont
 
     with TTFont(font_path, lazy=True) as font:
+        postscript = font["name"].getDebugName(6)
         names = font.getGlyphOrder()
     out = {}
     for gid, name in enumerate(names):
@@ -174,7 +175,7 @@ def thai_glyph_text(font_path: Path) -> dict[int, str]:
             char = chr(int(base[3:], 16))
             if "\u0e00" <= char <= "\u0e7f":
                 out[gid] = char
-    return out
+    return postscript, out
 
 
 def _text(value) -> str:
@@ -193,13 +194,7 @@ class ThaiTextLayer:
     """
 
     def __init__(self, fonts: FontSet):
-        self.by_name: dict[str, dict[int, str]] = {}
-        for path in (fonts.regular, fonts.bold):
-            from fontTools.ttLib import TTFont
-
-            with TTFont(path, lazy=True) as font:
-                postscript = font["name"].getDebugName(6)
-            self.by_name[postscript] = thai_glyph_text(path)
+        self.by_name = dict(thai_glyph_text(path) for path in (fonts.regular, fonts.bold))
 
     def __call__(self, document, pdf) -> None:
         for obj in pdf.objects:
@@ -232,6 +227,7 @@ class LaidOut:
 def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
     """Return the laid-out document and the printed page number of every anchor."""
     root = root or project_root()
+    fonts = fonts or find_fonts(root / "fonts")
     html = render_html(document, fonts, root)
     fetcher = ProjectFetcher([root / "templates", root / "fonts"])
     try:
@@ -243,4 +239,4 @@ def layout(document: Document, fonts: FontSet | None = None, root: Path | None =
         for anchor in page.anchors:
             index.setdefault(anchor, i)
     first = index.get("pb-start", 0)
-    return LaidOut(weasy, {a: i - first + 1 for a, i in index.items()}, fonts or find_fonts(root / "fonts"))
+    return LaidOut(weasy, {a: i - first + 1 for a, i in index.items()}, fonts)

@@ -20,7 +20,7 @@ from ..records.anticorruption import (
 from ..records.common import ListEntry
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
 from . import common
-from .common import front_matter
+from .common import front_matter, head
 
 SWOT_HEADERS = (
     ("จุดแข็ง (Strength)", "จุดอ่อน (Weakness)"),
@@ -242,7 +242,6 @@ class AntiCorruptionView:
         yield self.summary()
 
     def matrix_header(self, first: str, second: str, third: str) -> tuple:
-        head = lambda text: Cell((Para(text, "cell-bold-center"),), shade=True)  # noqa: E731
         row1 = [Cell((Para(first, "cell-bold-center"),), rowspan=2, shade=True)]
         if second:
             row1.append(Cell((Para(second, "cell-bold-center"),), rowspan=2, shade=True))
