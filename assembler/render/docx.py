@@ -25,7 +25,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +36,7 @@ from docx.section import Section as DocxSection
 from lxml import etree
 
 from ..document import PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid
+from ..ziputil import repack
 
 # -- page geometry (twips: 1/1440 inch) ------------------------------------
 
@@ -55,7 +55,6 @@ TEXT_WIDTH = {
     "landscape": A4_LONG - MARGIN_LEFT - MARGIN_RIGHT,
 }
 FIXED_DATE = datetime(2000, 1, 1, 0, 0, 0)
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SHADE = "D9D9D9"
 BAR_FILL = "595959"
 BORDER_SIZE = 6  # eighths of a point: 0.75 pt, as in the PDF
@@ -644,23 +643,6 @@ class DocxRenderer:
         out = io.BytesIO()
         self.doc.save(out)
         return repack(out.getvalue())
-
-
-def repack(data: bytes) -> bytes:
-    """Return the zip ``data`` re-written in a fixed entry order with fixed dates and modes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = {info.filename: src.read(info.filename) for info in src.infolist()}
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            dst.writestr(info, entries[name])
-    return out.getvalue()
 
 
 def render_docx(document: Document, font_family: str = "TH SarabunPSK") -> bytes:
