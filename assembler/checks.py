@@ -24,16 +24,19 @@ def check(plan, located: Located) -> list[Problem]:
 
 def duplicates(names: dict[str, list[tuple]], located: Located, thai: str, english: str) -> list[Problem]:
     """Return a warning for every name used again after its first place."""
-    return [
-        located.problem(
-            path + ("name",),
-            f"{thai} {name!r} ซ้ำกับ{thai}ที่บรรทัด {located.line_of(paths[0])}",
-            f"the {english} {name!r} duplicates the one on line {located.line_of(paths[0])}",
-            "warning",
-        )
-        for name, paths in names.items()
-        for path in paths[1:]
-    ]
+    out = []
+    for name, paths in names.items():
+        first_th, first_en = located.mention(paths[0] + ("name",))
+        out += [
+            located.problem(
+                path + ("name",),
+                f"{thai} {name!r} ซ้ำกับ{thai}ที่{first_th}",
+                f"the {english} {name!r} duplicates the one at {first_en}",
+                "warning",
+            )
+            for path in paths[1:]
+        ]
+    return out
 
 
 def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:

@@ -32,14 +32,14 @@ class Problem:
     line: int | None
     thai: str
     english: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning", or "notice" (input read with a guess or skipped)
 
     def format(self) -> str:
         """Return the problem as the lines planbook prints."""
         place = f"{self.file}:{self.line}" if self.line else self.file
         if self.where:
             place += f": {self.where}"
-        label = "คำเตือน/warning" if self.severity == "warning" else "ข้อผิดพลาด/error"
+        label = {"warning": "คำเตือน/warning", "notice": "หมายเหตุ/notice"}.get(self.severity, "ข้อผิดพลาด/error")
         return f"{place}: {label}\n    {self.thai}\n    {self.english}"
 
 
@@ -82,10 +82,21 @@ def simple(file: Path | str, thai: str, english: str) -> InputError:
 
 @dataclass
 class Located:
-    """Line numbers of every node of a records file, by path."""
+    """Line numbers of every node of a records file, by path.
+
+    ``notices`` are what reading the file skipped or guessed (a workbook's
+    extra sheets, hidden rows); they are reported with the warnings but never
+    fail a strict build.
+    """
 
     file: str
     lines: dict[tuple, int] = field(default_factory=dict)
+    notices: list[Problem] = field(default_factory=list)
+
+    def mention(self, path: tuple) -> tuple[str, str]:
+        """Return where ``path`` stands as a reader would say it, in Thai and English."""
+        line = self.line_of(path)
+        return f"บรรทัด {line}", f"line {line}"
 
     def line_of(self, path: tuple) -> int | None:
         """Return the line of ``path`` or of its nearest ancestor present."""
@@ -110,3 +121,48 @@ def format_path(path: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+@dataclass(frozen=True)
+class Place:
+    """A cell of a workbook (or a whole sheet when ``ref`` is None) and what it holds."""
+
+    sheet: str
+    ref: str | None = None
+    label: str = ""
+
+    def text(self) -> str:
+        where = f"{self.sheet}!{self.ref}" if self.ref else self.sheet
+        return f"{where} ({self.label})" if self.label else where
+
+
+@dataclass
+class WorkbookLocated(Located):
+    """The sheet and cell of every value read from a workbook, by records path."""
+
+    places: dict[tuple, Place] = field(default_factory=dict)
+
+    def at(self, path: tuple, place: Place) -> None:
+        """Record that ``path`` was read from ``place``."""
+        self.places[tuple(str(p) for p in path)] = place
+
+    def place_of(self, path: tuple) -> Place | None:
+        """Return the place of ``path`` or of its nearest ancestor recorded."""
+        path = tuple(str(p) for p in path)
+        while path:
+            if path in self.places:
+                return self.places[path]
+            path = path[:-1]
+        return self.places.get(())
+
+    def line_of(self, path: tuple) -> int | None:
+        return None
+
+    def mention(self, path: tuple) -> tuple[str, str]:
+        place = self.place_of(path)
+        text = place.text() if place else "?"
+        return text, text
+
+    def problem(self, path: tuple, thai: str, english: str, severity: str = "error") -> Problem:
+        place = self.place_of(path)
+        return Problem(self.file, place.text() if place else "", None, thai, english, severity)

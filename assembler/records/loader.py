@@ -120,6 +120,13 @@ def problems_from_validation(error: ValidationError, located: Located) -> list[P
             # "text: with a colon" in YAML reads as a mapping
             thai += " (ถ้าข้อความมีเครื่องหมาย ': ' ให้ครอบข้อความด้วยเครื่องหมายคำพูด)"
             english += " (text containing ': ' must be put in quotes)"
+        elif kind == "literal_error":
+            expected = str(err.get("ctx", {}).get("expected", ""))
+            thai = f"ต้องเป็นหนึ่งใน {expected} (พบ {err.get('input')!r})"
+            english += f" (found {err.get('input')!r})"
+        elif kind == "too_short" and "min_length" in err.get("ctx", {}):
+            thai = f"ต้องมีอย่างน้อย {err['ctx']['min_length']} รายการ"
+            english = f"at least {err['ctx']['min_length']} needed"
         elif kind not in ("missing",):
             value = err.get("input")
             if not isinstance(value, (dict, list)):
