@@ -33,7 +33,7 @@ from .fonts import project_root
 #: Output formats (here, not in build.py, so the fast path does not import the renderers).
 FORMATS = ("docx", "pdf")
 #: What a folder contributes to a build.
-RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 MANIFEST = ".planbook-manifest.json"
 MANIFEST_VERSION = 1
 EXIT_INTERNAL = 3
@@ -45,7 +45,8 @@ BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 
 
 def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+    """Hidden files and folders, and the ~$name.xlsx lock files Excel leaves beside open workbooks."""
+    return any(part.startswith(".") for part in relative.parts) or relative.name.startswith("~$")
 
 
 def is_records_file(path: Path, folder: Path | None = None) -> bool:
@@ -69,7 +70,7 @@ def records_in(folder: Path) -> list[Path]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             path = Path(top) / name
-            if not name.startswith(".") and path.suffix.lower() in RECORD_SUFFIXES and path.is_file():
+            if not _hidden(Path(name)) and path.suffix.lower() in RECORD_SUFFIXES and path.is_file():
                 found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
@@ -89,8 +90,8 @@ def collect(arguments: Iterable[Path], allow_empty: bool = False) -> list[Path]:
             if not found and not allow_empty:
                 raise simple(
                     argument,
-                    "ไม่พบไฟล์ข้อมูลแผน (.yaml, .yml, .json) ในโฟลเดอร์นี้",
-                    "no records files (.yaml, .yml, .json) in this folder",
+                    "ไม่พบไฟล์ข้อมูลแผน (.yaml, .yml, .json, .xlsx) ในโฟลเดอร์นี้",
+                    "no records files (.yaml, .yml, .json, .xlsx) in this folder",
                 )
         else:
             found = [argument]

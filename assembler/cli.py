@@ -1,4 +1,4 @@
-"""The ``planbook`` command: build, watch, validate, schema, doctor.
+"""The ``planbook`` command: build, watch, validate, workbook, convert, schema, doctor.
 
 Exit codes: 0 success, 1 validation problems, 2 bad input or usage.
 ``main(argv)`` runs in-process, which is how the tests drive it.
@@ -60,7 +60,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @app.command()
 def build(
-    files: List[Path] = typer.Argument(..., help="Records files (.yaml, .yml, .json) or folders of them (searched recursively)."),
+    files: List[Path] = typer.Argument(..., help="Records files (.yaml, .yml, .json, .xlsx) or folders of them (searched recursively)."),
     output: Path = typer.Option(Path("output"), "-o", "--output", help="Output folder."),
     format: str = typer.Option("docx,pdf", "--format", help="docx, pdf or docx,pdf."),
     digits: Optional[Digits] = typer.Option(None, "--digits", help="thai (default) or arabic digits."),
@@ -133,12 +133,55 @@ def validate(files: List[Path] = typer.Argument(..., help="Records files or fold
             continue
         for problem in problems:
             _err(problem.format())
+        problems = [p for p in problems if p.severity != "notice"]
         if problems:
             code = max(code, EXIT_VALIDATION)
             print(f"✗ {path}: พบ {len(problems)} ปัญหา / {len(problems)} problems")
         else:
             print(f"✓ {path}: ถูกต้อง / no problems")
     raise typer.Exit(code)
+
+
+@app.command()
+def workbook(
+    args: List[str] = typer.Argument(..., metavar="[BOOK] OUT.xlsx", help="Book type (anticorruption, operations) and the workbook to write."),
+    source: Optional[Path] = typer.Option(None, "--from", help="Fill the workbook from this records file (.yaml, .json, .xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT.xlsx if it exists."),
+) -> None:
+    """Write an Excel workbook to fill in: blank for BOOK, or filled from records (--from).
+
+    planbook workbook anticorruption plan.xlsx
+    planbook workbook --from examples/operations-2567.yaml plan-2567.xlsx
+    """
+    from .convert import write_workbook
+
+    if source is None and len(args) != 2:
+        _err("ใช้: planbook workbook BOOK OUT.xlsx หรือ planbook workbook --from RECORDS OUT.xlsx\n"
+             "usage: planbook workbook BOOK OUT.xlsx, or planbook workbook --from RECORDS OUT.xlsx")
+        raise typer.Exit(EXIT_INPUT)
+    if source is not None and len(args) != 1:
+        _err("ใช้ --from กับไฟล์ผลลัพธ์ไฟล์เดียว: planbook workbook --from RECORDS OUT.xlsx\n"
+             "with --from give only the output: planbook workbook --from RECORDS OUT.xlsx")
+        raise typer.Exit(EXIT_INPUT)
+    out = Path(args[-1])
+    notices = write_workbook(out, book=args[0] if source is None else None, source=source, force=force)
+    for problem in notices:
+        _err(problem.format())
+    print(f"✓ {out}")
+
+
+@app.command()
+def convert(
+    source: Path = typer.Argument(..., help="Records to read: .yaml, .yml, .json or .xlsx."),
+    out: Path = typer.Argument(..., help="File to write: .xlsx, .yaml, .yml or .json."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT if it exists."),
+) -> None:
+    """Convert records between YAML/JSON and Excel, both ways (the records are checked first)."""
+    from .convert import convert as convert_records
+
+    for problem in convert_records(source, out, force=force):
+        _err(problem.format())
+    print(f"✓ {source} → {out}")
 
 
 @app.command()

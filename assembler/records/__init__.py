@@ -6,10 +6,13 @@ from typing import Union
 
 from pydantic import ValidationError
 
-from ..errors import InputError, Located
+from ..errors import InputError, Located, simple
 from .anticorruption import AntiCorruptionPlan
 from .loader import problems_from_validation, read_records
 from .operations import OperationsPlan, month_label, month_year
+
+WORKBOOK_SUFFIXES = (".xlsx",)
+OLD_WORKBOOK_SUFFIXES = (".xls", ".xlsm", ".ods")
 
 #: Book type → its records model. ``planbook schema BOOK`` prints these.
 BOOKS = {"anticorruption": AntiCorruptionPlan, "operations": OperationsPlan}
@@ -19,7 +22,18 @@ Plan = Union[AntiCorruptionPlan, OperationsPlan]
 
 def load(path: Path) -> tuple[Plan, Located]:
     """Return the validated records in ``path``; raise InputError with locations."""
-    data, located = read_records(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from ..workbook.reader import read_workbook
+
+        data, located = read_workbook(path)
+    elif path.suffix.lower() in OLD_WORKBOOK_SUFFIXES:
+        raise simple(
+            path,
+            "planbook อ่านได้เฉพาะ .xlsx: เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกเป็น .xlsx (Excel Workbook)",
+            "planbook reads .xlsx workbooks only: open the file in Excel or LibreOffice and save it as .xlsx",
+        )
+    else:
+        data, located = read_records(path)
     if not isinstance(data, dict):
         raise InputError(located.problem((), "ไฟล์ต้องเป็นกลุ่มข้อมูล (mapping) ที่มีช่อง book", "the file must be a mapping with a 'book' field"))
     book = data.get("book")

@@ -36,6 +36,8 @@ def _month(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
         return str(value)
     text = str(value).strip()
+    if text.isdigit() and 1 <= int(text) <= 12:  # "10" typed as text
+        return str(int(text))
     iso = _ISO.match(text)
     if iso and 1 <= int(iso["month"]) <= 12:
         return f"{int(iso['year'])}-{int(iso['month']):02d}"
@@ -67,6 +69,13 @@ def month_label(month: str) -> str:
     year = month_year(month)
     name = MONTHS_ABBR[month_number(month)]
     return f"{name} {year}" if year else name
+
+
+def month_text(month: str) -> str:
+    """Return any normalised month as a person types it: "ต.ค." or "ต.ค. 2564" (for 2564-10)."""
+    if "-" in month:
+        return f"{MONTHS_ABBR[month_number(month)]} {month_year(month)}"
+    return MONTHS_ABBR[month_number(month)]
 
 
 def fiscal_index(month: str) -> int:

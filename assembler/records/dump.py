@@ -1,0 +1,58 @@
+"""Validated records back to plain data and YAML (``planbook convert`` from a workbook).
+
+The data is written as a person would write the records file: defaults left
+out, a budget as one value or per year, a list entry without sub-entries as
+plain text, months as ต.ค. or 2564-10. Loading it gives back the same model.
+"""
+from __future__ import annotations
+
+import json
+
+import yaml
+from pydantic import BaseModel
+
+from .anticorruption import Budget, Targets
+from .common import ListEntry
+from .operations import ScheduleEntry, month_text
+
+
+def plain(value: object) -> object:
+    """Return ``value`` (a records model or part of one) as YAML-ready data."""
+    if isinstance(value, Budget):
+        return {y: a for y, a in value.years.items()} if value.years else value.every_year
+    if isinstance(value, ListEntry) and not value.items:
+        return value.text
+    if isinstance(value, Targets) and not (value.quantitative or value.qualitative):
+        return plain(value.items)
+    if isinstance(value, ScheduleEntry):
+        out = {"start": month_text(value.start)}
+        if value.end:
+            out["end"] = month_text(value.end)
+        if value.label:
+            out["label"] = value.label
+        return out
+    if isinstance(value, BaseModel):
+        out = {}
+        for name, info in type(value).model_fields.items():
+            field_value = getattr(value, name)
+            if not info.is_required() and field_value == info.get_default(call_default_factory=True):
+                continue
+            out[name] = plain(field_value)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def to_yaml(plan: BaseModel, comment: str = "") -> str:
+    """Return ``plan`` as a YAML records file, optionally headed by a comment line."""
+    text = yaml.safe_dump(plain(plan), allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+    head = "".join(f"# {line}\n" for line in comment.splitlines())
+    return head + text
+
+
+def to_json(plan: BaseModel) -> str:
+    """Return ``plan`` as a JSON records file."""
+    return json.dumps(plain(plan), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,910 @@
+"""Read a planbook workbook into records data, with the sheet and cell of every value.
+
+The data has the shape a YAML records file has, so the same pydantic models
+validate both, and a model error comes back as ``รายการ!D14 (ชื่อ)`` through
+:class:`WorkbookLocated`.
+
+Reading forgives what staff do to spreadsheets: Thai or Arabic digits,
+thousands separators, numbers stored as text, stray spaces, merged cells
+(every cell of a merge reads the merge's value), formulas (read by the value
+last calculated), extra sheets, columns and hidden rows (skipped, with a
+notice). It refuses, with the cell, what would change the book silently:
+formula errors, formulas never calculated, unknown references, duplicate
+numbers, values of the wrong kind.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..errors import InputError, Place, Problem, WorkbookLocated, simple
+from ..records.operations import _month as parse_month
+from ..thai import parse_number
+from ..ziputil import MAX_FILE_BYTES, UnsafeArchive, check_archive
+from .sheets import (
+    BOOK_NAMES,
+    INFO_COLUMNS,
+    INFO_KEY,
+    INFO_NAME,
+    INSTRUCTIONS_NAME,
+    LAYOUTS,
+    PLAN_KINDS,
+    SECTIONS,
+    Column,
+    Field,
+    Section,
+    Sheet,
+)
+
+ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+_CODE = re.compile(r"^\d+(\.\d+)*$")
+_YEAR_HEADER = re.compile(r"^(?:งบประมาณ)?(?:ปี)?(?:พ\.ศ\.)?(\d{4})$")
+_YEAR_INDEX_HEADER = re.compile(r"^(?:งบประมาณ)?ปีที่(\d)$")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass
+class Value:
+    """A cell's value after normalising, and where it was read."""
+
+    value: object
+    place: Place
+
+
+@dataclass
+class Row:
+    number: int
+    cells: dict[str, Value]
+
+    def get(self, key: str):
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
+
+    def place(self, key: str) -> Place:
+        return self.cells[key].place
+
+
+def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
+    """Return the records data of the workbook at ``path`` and where each value was read."""
+    from openpyxl import load_workbook
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnsafeArchive(
+                f"ไฟล์ใหญ่เกินไป ({size // (1024 * 1024)} MB)", f"the file is too large ({size // (1024 * 1024)} MB)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
+    except UnsafeArchive as exc:
+        raise simple(path, *exc.args) from None
+    try:
+        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
+    except UnsafeArchive as exc:
+        raise simple(path, *exc.args) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it drops
+            values = load_workbook(io.BytesIO(data), data_only=True)
+            formulas = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on damaged packages
+        raise simple(
+            path,
+            f"เปิดสมุดงานไม่ได้: ไฟล์อาจเสียหาย ({type(exc).__name__})",
+            f"cannot open the workbook: the file may be damaged ({type(exc).__name__}: {exc})",
+        ) from None
+    return _Reader(path, values, formulas).read()
+
+
+def _norm_header(text: object) -> str:
+    return re.sub(r"[\s*]+", "", str(text or "")).translate(_THAI_DIGITS)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+class _Reader:
+    def __init__(self, path: Path, values, formulas) -> None:
+        self.path = path
+        self.values = values
+        self.formulas = formulas
+        self.loc = WorkbookLocated(str(path))
+        self.errors: list[Problem] = []
+        self.used_sheets: set[str] = set()
+        self.unknown: set[str] = set()
+
+    # -- reporting -------------------------------------------------------------
+    def error(self, place: Place, thai: str, english: str) -> None:
+        self.errors.append(Problem(self.loc.file, place.text(), None, thai, english))
+
+    def notice(self, place: Place, thai: str, english: str) -> None:
+        self.loc.notices.append(Problem(self.loc.file, place.text(), None, thai, english, "notice"))
+
+    # -- the whole workbook ----------------------------------------------------------
+    def read(self) -> tuple[dict, WorkbookLocated]:
+        book = self._book()
+        info, sheets = LAYOUTS[book]
+        form = self._form(info)
+        tables = {sheet.key: self._table(sheet) for sheet in sheets}
+        for name in self.values.sheetnames:
+            if name not in self.used_sheets and name != INSTRUCTIONS_NAME:
+                self.notice(Place(name), "แผ่นงานนี้ไม่ได้ใช้สร้างเล่ม จึงข้ามไป", "this sheet is not part of the records; skipped")
+        if self.errors:
+            raise InputError(self.errors)
+        data = self._anticorruption(form, tables) if book == "anticorruption" else self._operations(form, tables)
+        if self.errors:
+            raise InputError(self.errors)
+        return data, self.loc
+
+    def _sheet(self, name: str, key: str):
+        """Return the (values, formulas) worksheets called ``name`` (or its English ``key``)."""
+        wanted = {name.strip(), key.lower()}
+        for title in self.values.sheetnames:
+            if title.strip() in wanted or title.strip().lower() in wanted:
+                self.used_sheets.add(title)
+                ws = self.values[title]
+                if not hasattr(ws, "merged_cells"):  # a chart sheet
+                    return None
+                return ws, self.formulas[title]
+        return None
+
+    def _book(self) -> str:
+        found = self._sheet(INFO_NAME, INFO_KEY)
+        if found is not None:
+            ws, _ = found
+            for row in range(1, min(ws.max_row, 200) + 1):
+                if _norm_header(ws.cell(row, 1).value) == _norm_header("ประเภทเล่ม"):
+                    value = _text(ws.cell(row, 2).value or "")
+                    for key, name in BOOK_NAMES.items():
+                        if value in (key, name):
+                            return key
+                    raise InputError(
+                        Problem(
+                            self.loc.file,
+                            Place(ws.title, f"B{row}", "ประเภทเล่ม").text(),
+                            None,
+                            f"ไม่รู้จักประเภทเล่ม {value!r} (ต้องเป็น {' หรือ '.join(BOOK_NAMES.values())})",
+                            f"unknown book type {value!r} (expected {' or '.join(BOOK_NAMES.values())})",
+                        )
+                    )
+        names = {n.strip() for n in self.values.sheetnames}
+        for book, (_, sheets) in LAYOUTS.items():
+            own = {s.name for s in sheets} - {s.name for s in LAYOUTS["operations" if book == "anticorruption" else "anticorruption"][1]}
+            if own & names:
+                return book
+        raise simple(
+            self.path,
+            f"ไม่พบแผ่นงาน {INFO_NAME} ที่บอกประเภทเล่ม: สมุดงานนี้ไม่ได้สร้างด้วย planbook workbook "
+            "(สร้างสมุดงานเปล่าด้วย planbook workbook anticorruption ไฟล์.xlsx)",
+            f"no {INFO_NAME} sheet naming the book type: this workbook was not made by planbook workbook "
+            "(make a blank one with: planbook workbook anticorruption FILE.xlsx)",
+        )
+
+    # -- cells -------------------------------------------------------------------
+    def _merged(self, ws) -> dict[tuple[int, int], tuple[int, int]]:
+        out = {}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    out[(r, c)] = (rng.min_row, rng.min_col)
+        return out
+
+    def _raw(self, ws, fws, merged, row: int, col: int, place: Place) -> object:
+        """Return a cell's value (a merge's value for any cell in it); report formula trouble."""
+        r, c = merged.get((row, col), (row, col))
+        cell = ws.cell(r, c)
+        value = cell.value
+        formula = fws.cell(r, c).data_type == "f"
+        if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
+            self.error(
+                place,
+                f"ช่องนี้มีค่าผิดพลาดจากสูตร ({value}) ต้องแก้สูตรหรือพิมพ์ค่าแทน",
+                f"the cell holds a formula error ({value}); fix the formula or type the value",
+            )
+            return None
+        if formula and value is None:
+            self.error(
+                place,
+                "ช่องนี้มีสูตรที่ยังไม่เคยคำนวณ: เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกใหม่ หรือพิมพ์ค่าแทน",
+                "the cell holds a formula that was never calculated: open and save the file in Excel or LibreOffice, "
+                "or type the value",
+            )
+        return value
+
+    def _convert(self, kind: str, value: object, place: Place) -> tuple[bool, object]:
+        """Return (ok, value) for a non-blank cell of ``kind``; report what was expected."""
+        if kind in ("text", "choice"):
+            return True, _text(value)
+        if kind == "code":
+            text = _text(value).translate(_THAI_DIGITS).replace(" ", "").rstrip(".")
+            if _CODE.match(text):
+                return True, ".".join(str(int(p)) for p in text.split("."))
+            return self._expected(place, value, "รหัสตัวเลขคั่นด้วยจุด เช่น 1 หรือ 1.2", "a number code such as 1 or 1.2")
+        if kind in ("int", "level"):
+            number = None
+            if isinstance(value, int) and not isinstance(value, bool):
+                number = value
+            elif isinstance(value, float) and value.is_integer():
+                number = int(value)
+            elif isinstance(value, str):
+                try:
+                    number = parse_number(value.strip())
+                except ValueError:
+                    number = None
+            if kind == "level" and number is not None and not 1 <= number <= 9:
+                number = None
+            if number is None:
+                if kind == "level":
+                    return self._expected(place, value, "เลขระดับ 1 ถึง 9", "a level from 1 to 9")
+                return self._expected(place, value, "จำนวนเต็ม เช่น 2567", "a whole number such as 2567")
+            return True, number
+        if kind == "amount":
+            if isinstance(value, (datetime, date, bool)):
+                return self._expected(place, value, 'จำนวนเงิน, "-" หรือ ไม่ใช้งบประมาณ', 'an amount of baht, "-" or ไม่ใช้งบประมาณ')
+            return True, value.strip() if isinstance(value, str) else value
+        if kind == "month":
+            if isinstance(value, (datetime, date)):
+                year = value.year if value.year > 2400 else value.year + 543
+                return True, f"{year}-{value.month:02d}"
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            return True, value.strip().translate(_THAI_DIGITS) if isinstance(value, str) else value
+        raise AssertionError(kind)
+
+    def _expected(self, place: Place, value: object, thai: str, english: str) -> tuple[bool, None]:
+        self.error(place, f"ต้องเป็น{thai} (พบ {_text(value)!r})", f"expected {english} (found {_text(value)!r})")
+        return False, None
+
+    # -- ข้อมูลแผน --------------------------------------------------------------
+    def _form(self, fields: tuple[Field, ...]) -> dict[str, list[Value]]:
+        found = self._sheet(INFO_NAME, INFO_KEY)
+        out: dict[str, list[Value]] = {}
+        by_label = {_norm_header(f.label): f for f in fields}
+        for f in fields:
+            self.loc.at(tuple(f.key.split(".")), Place(INFO_NAME, None, f.label))
+        if found is None:
+            self.error(Place(INFO_NAME), f"ไม่พบแผ่นงาน {INFO_NAME}", f"the sheet {INFO_NAME} is missing")
+            return out
+        ws, fws = found
+        merged = self._merged(ws)
+        for row in range(1, ws.max_row + 1):
+            label = _norm_header(self._raw(ws, fws, merged, row, 1, Place(ws.title, f"A{row}")))
+            if not label or label == _norm_header(INFO_COLUMNS[0]):
+                continue
+            place = Place(ws.title, f"B{row}", str(ws.cell(row, 1).value).strip())
+            raw = self._raw(ws, fws, merged, row, 2, place)
+            field = by_label.get(label)
+            if field is None:
+                if not _blank(raw):
+                    self.notice(Place(ws.title, f"A{row}"), "ไม่รู้จักหัวข้อนี้ จึงข้ามไป", "unknown field; skipped")
+                continue
+            if ws.row_dimensions[row].hidden and not _blank(raw):
+                self.notice(place, "แถวนี้ซ่อนอยู่ จึงข้ามไป", "the row is hidden; skipped")
+                continue
+            if _blank(raw):
+                if field.key not in out:
+                    self.loc.at(tuple(field.key.split(".")), place)
+                continue
+            if field.key in out and not field.repeat:
+                self.error(place, f"หัวข้อ {field.label} ซ้ำกับแถวก่อนหน้า", f"the field {field.label} is given twice")
+                continue
+            ok, value = self._convert("int" if field.kind == "int" else "text", raw, place)
+            if not ok:
+                continue
+            if field.choices and isinstance(field.choices[0], tuple):
+                mapping = {label: v for label, v in field.choices} | {v: v for _, v in field.choices}
+                if value not in mapping:
+                    self._expected(place, raw, " หรือ ".join(c[0] for c in field.choices), " or ".join(c[0] for c in field.choices))
+                    continue
+                value = mapping[value]
+            out.setdefault(field.key, []).append(Value(value, place))
+        return out
+
+    # -- tables -------------------------------------------------------------------
+    def _table(self, sheet: Sheet) -> list[Row]:
+        found = self._sheet(sheet.name, sheet.key)
+        if found is None:
+            self.error(Place(sheet.name), f"ไม่พบแผ่นงาน {sheet.name}", f"the sheet {sheet.name} is missing")
+            return []
+        ws, fws = found
+        merged = self._merged(ws)
+        header_row, columns = self._headers(sheet, ws, fws, merged)
+        if columns is None:
+            return []
+        hints = {c: _norm_header(col.hint) for c, col in columns.items()}
+        start = header_row + 1
+        if any(_norm_header(ws.cell(start, c).value) == hints[c] and hints[c] for c in columns):
+            start += 1  # the hint row
+        rows: list[Row] = []
+        hidden: list[int] = []
+        above: dict[str, Value] = {}
+        unknown_cols = [c for c in range(1, ws.max_column + 1) if c not in columns]
+        noticed: set[int] = set()
+        for r in range(start, ws.max_row + 1):
+            cells: dict[str, Value] = {}
+            raws = {}
+            for c, column in columns.items():
+                place = Place(ws.title, f"{_letter(c)}{r}", column.header)
+                raws[c] = (self._raw(ws, fws, merged, r, c, place), place)
+            if all(_blank(v) for v, _ in raws.values()):
+                continue
+            if ws.row_dimensions[r].hidden:
+                hidden.append(r)
+                continue
+            for c in unknown_cols:
+                if c not in noticed and not _blank(ws.cell(*merged.get((r, c), (r, c))).value):
+                    noticed.add(c)
+                    self.notice(
+                        Place(ws.title, f"{_letter(c)}{header_row}"),
+                        "คอลัมน์นี้ไม่อยู่ในแบบของสมุดงาน จึงข้ามไป",
+                        "this column is not part of the workbook layout; skipped",
+                    )
+            for c, column in columns.items():
+                raw, place = raws[c]
+                if _blank(raw):
+                    if column.same_as_above and column.key in above:
+                        cells[column.key] = Value(above[column.key].value, place)
+                    continue
+                ok, value = self._convert(column.kind, raw, place)
+                if ok:
+                    cells[column.key] = Value(value, place)
+            for c, column in columns.items():
+                if column.key not in cells:
+                    cells.setdefault("blank:" + column.key, Value(None, Place(ws.title, f"{_letter(c)}{r}", column.header)))
+            for key, value in cells.items():
+                if not key.startswith("blank:"):
+                    above[key] = value
+            rows.append(Row(r, cells))
+        if hidden:
+            shown = ", ".join(str(r) for r in hidden[:10]) + (" …" if len(hidden) > 10 else "")
+            self.notice(Place(ws.title), f"ข้ามแถวที่ซ่อนอยู่: {shown}", f"skipped hidden rows: {shown}")
+        return rows
+
+    def _headers(self, sheet: Sheet, ws, fws, merged) -> tuple[int, dict[int, Column] | None]:
+        """Find the header row (one of the first five) and map its columns to the layout."""
+        known = {_norm_header(c.header): c for c in sheet.columns if c.key != sheet.per_year}
+        known.update({c.key: c for c in sheet.columns if c.key != sheet.per_year})
+        best, best_row = {}, 1
+        for r in range(1, min(ws.max_row, 5) + 1):
+            columns = {}
+            for c in range(1, ws.max_column + 1):
+                text = _norm_header(ws.cell(r, c).value)
+                column = known.get(text) or self._year_column(sheet, text, str(ws.cell(r, c).value).strip())
+                if column is not None:
+                    columns[c] = column
+            if len(columns) > len(best):
+                best, best_row = columns, r
+        seen: dict[str, int] = {}
+        for c, column in list(best.items()):
+            if column.key in seen:
+                self.error(
+                    Place(ws.title, f"{_letter(c)}{best_row}"),
+                    f"หัวคอลัมน์ {column.header} ซ้ำกับคอลัมน์ {_letter(seen[column.key])}",
+                    f"the column {column.header} appears twice (also column {_letter(seen[column.key])})",
+                )
+            seen[column.key] = c
+        missing = [c.header for c in sheet.columns if c.required and c.key not in seen]
+        if not best or missing:
+            names = ", ".join(missing or [c.header for c in sheet.columns])
+            self.error(
+                Place(ws.title, f"A{best_row}"),
+                f"ไม่พบหัวคอลัมน์ {names} (แถวแรกต้องเป็นหัวคอลัมน์ตามแบบ)",
+                f"the column headers {names} are missing (the first row must hold the layout's headers)",
+            )
+            return best_row, None
+        return best_row, best
+
+    def _year_column(self, sheet: Sheet, text: str, header: str) -> Column | None:
+        """Return a per-year budget column for a header such as งบประมาณ ปี 2565 or งบประมาณ ปีที่ 1."""
+        if sheet.per_year is None:
+            return None
+        template = sheet.column(sheet.per_year)
+        match = _YEAR_HEADER.match(text)
+        if match:
+            return Column(f"year:{match.group(1)}", header, template.hint, template.width, "amount")
+        match = _YEAR_INDEX_HEADER.match(text)
+        if match:
+            return Column(f"year#{match.group(1)}", header, template.hint, template.width, "amount")
+        return None
+
+    # -- building blocks --------------------------------------------------------
+    def _put(self, target: dict, key: str, row: Row, column: str, path: tuple) -> None:
+        """Copy ``row``'s ``column`` into ``target[key]`` (when not blank) and record its place."""
+        cell = row.cells.get(column) or row.cells.get("blank:" + column)
+        if cell is None:
+            return
+        self.loc.at(path + (key,), cell.place)
+        if cell.value is not None:
+            target[key] = cell.value
+
+    def _entries(self, rows: list[tuple[int, Value]], path: tuple) -> list:
+        """Return numbered-list entries from (level, text) rows; level 2 nests under the last level 1."""
+        out: list = []
+        stack: list[tuple[int, dict, tuple]] = []
+        for level, text in rows:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            if level == 1:
+                siblings, base = out, path
+            elif stack and stack[-1][0] == level - 1:
+                siblings, base = stack[-1][1]["items"], stack[-1][2] + ("items",)
+            else:
+                self.error(
+                    text.place,
+                    f"ข้อระดับ {level} ต้องอยู่ใต้ข้อระดับ {level - 1}",
+                    f"a level {level} entry must follow a level {level - 1} entry",
+                )
+                continue
+            entry = {"text": text.value, "items": []}
+            epath = base + (len(siblings),)
+            siblings.append(entry)
+            self.loc.at(epath, text.place)
+            stack.append((level, entry, epath))
+        return out
+
+    def _paragraphs(self, rows: list[tuple[int, Value]], path: tuple) -> list:
+        out = []
+        for level, text in rows:
+            if level != 1:
+                self.error(text.place, "ย่อหน้าไม่มีระดับย่อย (ใช้ระดับ 1 หรือเว้นว่าง)", "paragraphs have no sub-levels (use level 1 or leave it blank)")
+                continue
+            self.loc.at(path + (len(out),), text.place)
+            out.append(text.value)
+        return out
+
+    def _sectioned(self, rows: list[Row], sections: tuple[Section, ...]) -> list[tuple[Row, Section, int, Value]]:
+        """Return (row, section, level, text) for the rows of a long sheet, checking each."""
+        labels = {_norm_header(s.label): s for s in sections}
+        out = []
+        for row in rows:
+            label = row.get("section")
+            section_place = (row.cells.get("section") or row.cells["blank:section"]).place
+            if label is None:
+                self.error(section_place, "ไม่ได้ระบุส่วน/หัวข้อของแถวนี้", "the row names no section")
+                continue
+            section = labels.get(_norm_header(label))
+            if section is None:
+                names = ", ".join(s.label for s in sections)
+                self.error(section_place, f"ไม่รู้จักหัวข้อ {label!r} (ใช้ได้: {names})", f"unknown section {label!r} (known: {names})")
+                continue
+            text = row.cells.get("text")
+            if text is None:
+                self.error(row.cells["blank:text"].place, "แถวนี้ไม่มีข้อความ", "the row has no text")
+                continue
+            level = row.get("level") or 1
+            if section.form not in ("paragraphs", "entries") and level != 1:
+                self.error(row.place("level"), "หัวข้อนี้ไม่มีระดับย่อย", "this section has no sub-levels")
+                continue
+            out.append((row, section, level, text))
+        return out
+
+    def _fill_sections(
+        self, target: dict, path: tuple, found: list, sections: tuple[Section, ...], label: str = "", sheet: str = ""
+    ) -> None:
+        """Put the rows of each section into ``target`` under its dotted field name.
+
+        With ``sheet``, a section without rows is located at that sheet, and the
+        groups it belongs to (foreword, introduction) are made, so a missing
+        required section is reported by its own name.
+        """
+        grouped: dict[str, list] = {}
+        for row, section, level, text in found:
+            grouped.setdefault(section.target, []).append((level, text, row))
+        for section in sections:
+            keys = tuple(section.target.split("."))
+            rows = grouped.get(section.target)
+            spath = path + keys
+            if not rows:
+                if sheet:
+                    parent = target
+                    for key in keys[:-1]:
+                        parent = parent.setdefault(key, {})
+                    for depth in range(1, len(keys) + 1):
+                        if path + keys[:depth] not in self.loc.places:
+                            self.loc.at(path + keys[:depth], Place(sheet, None, f"ส่วน {section.label}"))
+                continue
+            first = rows[0][1].place
+            self.loc.at(spath, Place(first.sheet, first.ref, f"{label}{section.label}"))
+            parent = target
+            for key in keys[:-1]:
+                parent = parent.setdefault(key, {})
+            if section.form == "paragraphs":
+                parent[keys[-1]] = self._paragraphs([(lv, t) for lv, t, _ in rows], spath)
+            elif section.form == "entries":
+                parent[keys[-1]] = self._entries([(lv, t) for lv, t, _ in rows], spath)
+            else:
+                for _, text, _ in rows[1:]:
+                    self.error(text.place, f"หัวข้อ {section.label} มีได้แถวเดียว", f"the section {section.label} takes one row only")
+                value = rows[0][1].value
+                if section.form == "month":
+                    value = self._month(value, rows[0][1].place)
+                parent[keys[-1]] = value
+
+    def _month(self, value: object, place: Place) -> object:
+        """Return a month with its year as YYYY-MM (ต.ค. 2564 → 2564-10); leave others to the model."""
+        try:
+            month = parse_month(value)
+        except ValueError:
+            return value
+        if "-" not in month:
+            self._expected(place, value, "เดือนพร้อมปี พ.ศ. เช่น ต.ค. 2564", "a month with its Buddhist-era year, e.g. ต.ค. 2564")
+        return month
+
+    def _codes(self, rows: list[Row], depth: int) -> dict[str, tuple[Row, tuple]]:
+        """Check a code column (1, 1.1, 1.1.1): unique, parents first, at most ``depth`` parts."""
+        out: dict[str, tuple[Row, tuple]] = {}
+        counters: dict[str, int] = {}
+        for row in rows:
+            code = row.get("code")
+            if code is None:
+                self.error(row.cells["blank:code"].place, "ไม่ได้กรอกรหัส", "the code is missing")
+                continue
+            place = row.place("code")
+            parts = code.split(".")
+            parent = ".".join(parts[:-1])
+            if code in out:
+                self.error(place, f"รหัส {code} ซ้ำกับแถว {out[code][0].number}", f"the code {code} repeats row {out[code][0].number}")
+                continue
+            if len(parts) > depth:
+                self.error(place, f"รหัส {code} ลึกเกินไป (ได้ไม่เกิน {depth} ชั้น)", f"the code {code} is too deep (at most {depth} levels)")
+                continue
+            if parent and parent not in out:
+                self.error(
+                    place,
+                    f"ไม่พบรหัส {parent} ในแถวก่อนหน้า (แถวของรหัส {parent} ต้องอยู่เหนือรหัส {code})",
+                    f"no code {parent} above this row (the row of {parent} must come before {code})",
+                )
+                continue
+            counters[parent] = counters.get(parent, 0) + 1
+            printed = ".".join([*(_printed(out, parent).split(".") if parent else []), str(counters[parent])])
+            if printed != code:
+                self.notice(place, f"รหัส {code} จะพิมพ์เป็น {printed} ตามลำดับแถว", f"the code {code} prints as {printed}, by row order")
+            out[code] = (row, ())
+            row.cells["printed"] = Value(printed, place)
+        return out
+
+    # -- anticorruption --------------------------------------------------------
+    def _anticorruption(self, form: dict, tables: dict) -> dict:
+        sections = SECTIONS["anticorruption"]
+        data: dict = {"book": "anticorruption"}
+        self._info(data, form, skip=("book", "plan.first", "plan.last"))
+        first, last = (form.get(k, [None])[0] for k in ("plan.first", "plan.last"))
+        plan = data.setdefault("plan", {})
+        years: list[int] = []
+        if first is not None and last is not None:
+            if not 2 <= last.value - first.value <= 3:
+                self.error(
+                    last.place,
+                    f"แผนต้องครอบคลุม ๓ หรือ ๔ ปี (ปีแรก {first.value} ปีสุดท้าย {last.value})",
+                    f"a plan covers 3 or 4 years (first {first.value}, last {last.value})",
+                )
+            else:
+                years = list(range(first.value, last.value + 1))
+                plan["years"] = years
+                for i in range(len(years)):
+                    self.loc.at(("plan", "years", i), first.place)
+        self.loc.at(("plan", "years"), first.place if first else self.loc.places[("plan", "first")])
+        self._units(data, tables["units"])
+        self._fill_sections(data, (), self._sectioned(tables["texts"], sections["texts"]), sections["texts"], sheet="ข้อความ")
+
+        codes = self._codes(tables["missions"], 3)
+        nodes: dict[str, tuple[dict, tuple]] = {}
+        dimensions: list = []
+        for code, (row, _) in codes.items():
+            parts = code.split(".")
+            if len(parts) == 1:
+                node, path = {"missions": []}, ("dimensions", len(dimensions))
+                dimensions.append(node)
+            else:
+                parent, ppath = nodes[".".join(parts[:-1])]
+                node, path = {"items": [], "missions": []}, ppath + ("missions", len(parent["missions"]))
+                parent["missions"].append(node)
+            nodes[code] = (node, path)
+            self.loc.at(path, row.place("code"))
+            self._put(node, "title", row, "title", path)
+        data["dimensions"] = dimensions
+        self.loc.at(("dimensions",), Place("มิติและภารกิจ"))
+
+        items: dict[str, tuple[dict, tuple, Row]] = {}
+        for row in tables["items"]:
+            code = row.get("mission")
+            if code is None:
+                self.error(row.cells["blank:mission"].place, "ไม่ได้กรอกรหัสภารกิจ", "the mission code is missing")
+                continue
+            if code not in nodes:
+                self.error(row.place("mission"), f"ไม่พบภารกิจรหัส {code} ในแผ่นงาน มิติและภารกิจ", f"no mission {code} in the sheet มิติและภารกิจ")
+                continue
+            if "." not in code:
+                self.error(row.place("mission"), f"รหัส {code} เป็นมิติ ต้องระบุภารกิจ เช่น {code}.1", f"{code} is a dimension; name a mission such as {code}.1")
+                continue
+            mission, mpath = nodes[code]
+            item: dict = {}
+            path = mpath + ("items", len(mission["items"]))
+            mission["items"].append(item)
+            self.loc.at(path, row.place("mission"))
+            for key in ("kind", "name", "unit", "remarks"):
+                self._put(item, key, row, key, path)
+            self._budget(item, row, path, years)
+            ident = row.get("id")
+            if ident is not None:
+                if ident in items:
+                    self.error(row.place("id"), f"เลขที่ {ident} ซ้ำกับแถว {items[ident][2].number}", f"the number {ident} repeats row {items[ident][2].number}")
+                else:
+                    items[ident] = (item, path, row)
+
+        details: dict[str, list] = {}
+        listed = {row.get("id") for row in tables["items"]}
+        for found in self._sectioned(tables["details"], sections["details"]):
+            if self._refers(found[0], items, listed, "รายการ", "item"):
+                details.setdefault(found[0].get("id"), []).append(found)
+        for ident, rows in details.items():
+            item, path, _ = items[ident]
+            detail: dict = {}
+            first_place = rows[0][0].place("id")
+            dpath = path + ("detail",)
+            self.loc.at(dpath, Place(first_place.sheet, first_place.ref, f"รายละเอียดของรายการที่ {ident}"))
+            for section in sections["details"]:
+                self.loc.at(dpath + tuple(section.target.split(".")), Place(first_place.sheet, first_place.ref, f"ที่ {ident}: {section.label}"))
+            self._fill_sections(detail, dpath, rows, sections["details"], f"ที่ {ident}: ")
+            item["detail"] = detail
+        return data
+
+    def _budget(self, item: dict, row: Row, path: tuple, years: list[int]) -> None:
+        every = row.cells.get("every_year")
+        per_year: dict[int, Value] = {}
+        for key, cell in row.cells.items():
+            if key.startswith("year:"):
+                per_year[int(key[5:])] = cell
+            elif key.startswith("year#"):
+                index = int(key[5:]) - 1
+                if index >= len(years):
+                    self.error(
+                        cell.place,
+                        f"แผนมี {len(years)} ปี จึงไม่มีปีที่ {index + 1}",
+                        f"the plan has {len(years)} years, so there is no year {index + 1}",
+                    )
+                else:
+                    per_year[years[index]] = cell
+        blank_every = row.cells.get("blank:every_year")
+        self.loc.at(path + ("budget",), (every or blank_every).place if (every or blank_every) else row.place("mission"))
+        if every is not None and per_year:
+            self.error(
+                every.place,
+                "กรอกงบประมาณทุกปี หรือกรอกรายปี อย่างใดอย่างหนึ่ง",
+                "give the budget for every year or year by year, not both",
+            )
+            return
+        if every is not None:
+            item["budget"] = every.value
+            self.loc.at(path + ("budget", "every_year"), every.place)
+        elif per_year:
+            item["budget"] = {year: cell.value for year, cell in per_year.items()}
+            for year, cell in per_year.items():
+                self.loc.at(path + ("budget", year), cell.place)
+                self.loc.at(path + ("budget", "years", year), cell.place)
+
+    # -- shared parts --------------------------------------------------------------
+    def _info(self, data: dict, form: dict, skip: tuple = ()) -> None:
+        info, _ = LAYOUTS[data["book"]]
+        for field in info:
+            if field.key in skip:
+                continue
+            keys = tuple(field.key.split("."))
+            parent = data
+            for key in keys[:-1]:
+                parent = parent.setdefault(key, {})
+            if field.key not in form:
+                continue
+            values = form[field.key]
+            if field.repeat:
+                parent[keys[-1]] = [v.value for v in values]
+                self.loc.at(keys, values[0].place)
+                for i, v in enumerate(values):
+                    self.loc.at(keys + (i,), v.place)
+            else:
+                parent[keys[-1]] = values[0].value
+                self.loc.at(keys, values[0].place)
+
+    def _units(self, data: dict, rows: list[Row]) -> None:
+        units = []
+        for row in rows:
+            unit: dict = {}
+            path = ("units", len(units))
+            self.loc.at(path, (row.cells.get("abbr") or row.cells["blank:abbr"]).place)
+            self._put(unit, "abbr", row, "abbr", path)
+            self._put(unit, "name", row, "name", path)
+            units.append(unit)
+        data["units"] = units
+        self.loc.at(("units",), Place("หน่วยงาน"))
+
+    # -- operations ------------------------------------------------------------
+    def _operations(self, form: dict, tables: dict) -> dict:
+        texts = SECTIONS["operations"]["texts"]
+        data: dict = {"book": "operations"}
+        self._info(data, form, skip=("book",))
+        self._units(data, tables["units"])
+        found = self._sectioned(tables["texts"], texts)
+        self._fill_sections(data, (), [f for f in found if f[1].target.startswith("foreword")], texts[:2], sheet="ข้อความ")
+        intro: list = []
+        groups: list[list] = []
+        for f in found:
+            row, section, level, text = f
+            if section.form == "heading":
+                path = ("introduction", len(intro))
+                intro.append({"title": text.value})
+                self.loc.at(path, text.place)
+                self.loc.at(path + ("title",), text.place)
+                groups.append([])
+            elif section.target.startswith("foreword"):
+                continue
+            elif not intro:
+                self.error(text.place, "ต้องมีแถว หัวข้อบทนำ ก่อนย่อหน้าหรือข้อของบทนำ", "an introduction paragraph or entry needs a หัวข้อบทนำ row above it")
+            else:
+                groups[-1].append(f)
+        for i, (section, rows) in enumerate(zip(intro, groups)):
+            self._fill_sections(section, ("introduction", i), rows, texts[3:])
+        data["introduction"] = intro
+        self.loc.at(("introduction",), Place("ข้อความ", None, "หัวข้อบทนำ"))
+
+        codes = self._codes(tables["strategies"], 2)
+        strategies: list = []
+        groups_by_code: dict[str, tuple[dict, tuple]] = {}
+        for code, (row, _) in codes.items():
+            kind = row.get("kind")
+            if kind is not None and kind not in PLAN_KINDS:
+                self._expected(row.place("kind"), kind, " หรือ ".join(PLAN_KINDS), " or ".join(PLAN_KINDS))
+                continue
+            if "." not in code:
+                if kind not in (None, "ยุทธศาสตร์"):
+                    self.error(row.place("kind"), f"รหัส {code} เป็นยุทธศาสตร์ (แนวทางใช้รหัส {code}.1)", f"the code {code} is a strategy (plans are coded {code}.1)")
+                    continue
+                path = ("strategies", len(strategies))
+                strategy: dict = {"plans": []}
+                strategies.append(strategy)
+                self.loc.at(path, row.place("code"))
+                self.loc.at(path + ("plans",), Place(row.place("code").sheet, row.place("code").ref, "ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
+                self._put(strategy, "title", row, "title", path)
+                self._put(strategy, "objective", row, "objective", path)
+                groups_by_code[code] = (strategy, path)
+            else:
+                if kind == "ยุทธศาสตร์":
+                    self.error(row.place("kind"), f"รหัส {code} เป็นแนวทางการพัฒนาหรือแผนงาน", f"the code {code} is a plan, not a strategy")
+                    continue
+                if row.get("objective") is not None:
+                    self.error(row.place("objective"), "วัตถุประสงค์ใส่ได้เฉพาะแถวยุทธศาสตร์", "only strategy rows take an objective")
+                    continue
+                parent = code.split(".")[0]
+                if parent not in groups_by_code:
+                    continue  # its strategy row was refused above
+                strategy, spath = groups_by_code[parent]
+                group: dict = {"projects": []}
+                path = spath + ("plans", len(strategy["plans"]))
+                strategy["plans"].append(group)
+                self.loc.at(path, row.place("code"))
+                self.loc.at(path + ("projects",), Place(row.place("code").sheet, row.place("code").ref, "ไม่มีโครงการในแนวทางนี้"))
+                self._put(group, "kind", row, "kind", path)
+                self._put(group, "title", row, "title", path)
+                groups_by_code[code] = (group, path)
+        data["strategies"] = strategies
+        self.loc.at(("strategies",), Place("ยุทธศาสตร์"))
+
+        records: dict[str, tuple[dict, tuple, Row]] = {}
+        for row in tables["projects"]:
+            ident = row.get("id")
+            if ident is None:
+                self.error(row.cells["blank:id"].place, "ไม่ได้กรอกเลขที่", "the number is missing")
+                continue
+            place = row.place("id")
+            if ident in records:
+                self.error(place, f"เลขที่ {ident} ซ้ำกับแถว {records[ident][2].number}", f"the number {ident} repeats row {records[ident][2].number}")
+                continue
+            parts = ident.split(".")
+            if len(parts) > 2:
+                self.error(place, f"เลขที่ {ident} ลึกเกินไป (1 = โครงการ, 1.1 = กิจกรรมย่อย)", f"the number {ident} is too deep (1 = project, 1.1 = sub-activity)")
+                continue
+            record: dict = {"details": [], "schedule": []}
+            if len(parts) == 1:
+                code = row.get("plan")
+                if code is None:
+                    self.error(row.cells["blank:plan"].place, "ไม่ได้กรอกรหัสแนวทาง", "the plan code is missing")
+                    continue
+                if code not in groups_by_code or "." not in code:
+                    self.error(row.place("plan"), f"ไม่พบแนวทางการพัฒนาหรือแผนงานรหัส {code} ในแผ่นงาน ยุทธศาสตร์", f"no plan coded {code} in the sheet ยุทธศาสตร์")
+                    continue
+                group, gpath = groups_by_code[code]
+                path = gpath + ("projects", len(group["projects"]))
+                group["projects"].append(record)
+                record["activities"] = []
+                self._put(record, "funding", row, "funding", path)
+            else:
+                parent = records.get(parts[0])
+                if parent is None or "activities" not in parent[0]:
+                    self.error(place, f"ไม่พบโครงการเลขที่ {parts[0]} ในแถวก่อนหน้า", f"no project number {parts[0]} above this row")
+                    continue
+                code = row.get("plan")
+                if code is not None and code != parent[2].get("plan"):
+                    self.error(row.place("plan"), "กิจกรรมย่อยอยู่ในแนวทางเดียวกับโครงการ: เว้นช่องนี้ว่าง", "a sub-activity belongs to its project's plan: leave this cell blank")
+                    continue
+                if row.get("funding") is not None:
+                    self.error(row.place("funding"), "แหล่งงบประมาณใส่ได้เฉพาะแถวโครงการ", "only project rows take a funding source")
+                    continue
+                path = parent[1] + ("activities", len(parent[0]["activities"]))
+                parent[0]["activities"].append(record)
+            records[ident] = (record, path, row)
+            self.loc.at(path, place)
+            self.loc.at(path + ("schedule",), Place(place.sheet, place.ref, f"ที่ {ident}: ไม่มีแถวในแผ่นงาน ระยะเวลา"))
+            for key in ("name", "budget", "area"):
+                self._put(record, key, row, key, path)
+            units = row.cells.get("units")
+            if units is not None:
+                record["units"] = [u.strip() for u in re.split(r"[,;\n]+", units.value) if u.strip()]
+                for i in range(len(record["units"])):
+                    self.loc.at(path + ("units", i), units.place)
+            self.loc.at(path + ("units",), (units or row.cells["blank:units"]).place)
+
+        entries: dict[str, list] = {}
+        listed = {row.get("id") for row in tables["projects"]}
+        for row in tables["details"]:
+            text = row.cells.get("text")
+            if not self._refers(row, records, listed, "โครงการ", "project"):
+                continue
+            if text is None:
+                self.error(row.cells["blank:text"].place, "แถวนี้ไม่มีข้อความ", "the row has no text")
+                continue
+            entries.setdefault(row.get("id"), []).append((row.get("level") or 1, text))
+        for ident, rows in entries.items():
+            record, path, _ = records[ident]
+            record["details"] = self._entries(rows, path + ("details",))
+        for row in tables["schedule"]:
+            if not self._refers(row, records, listed, "โครงการ", "project"):
+                continue
+            record, path, _ = records[row.get("id")]
+            entry: dict = {}
+            epath = path + ("schedule", len(record["schedule"]))
+            record["schedule"].append(entry)
+            self.loc.at(epath, (row.cells.get("start") or row.cells["blank:start"]).place)
+            for key in ("start", "end", "label"):
+                self._put(entry, key, row, key, epath)
+        return data
+
+    def _refers(self, row: Row, known: dict, listed: set, sheet: str, english: str) -> bool:
+        """Return whether ``row``'s number names a record read; report a missing or unknown one once.
+
+        A number whose own row was refused (and reported) is skipped quietly.
+        """
+        ident = row.get("id")
+        if ident is None:
+            self.error(row.cells["blank:id"].place, f"ไม่ได้กรอกเลขที่จากแผ่นงาน {sheet}", f"the {english} number is missing")
+            return False
+        if ident in known:
+            return True
+        if ident not in listed and ident not in self.unknown:
+            self.unknown.add(ident)
+            self.error(row.place("id"), f"ไม่พบเลขที่ {ident} ในแผ่นงาน {sheet}", f"no {english} number {ident} in the sheet {sheet}")
+        return False
+
+
+def _printed(codes: dict, code: str) -> str:
+    return codes[code][0].cells["printed"].value
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
