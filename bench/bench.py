@@ -41,6 +41,36 @@ print(json.dumps({"import_s": t1 - t0, "build_s": t2 - t1,
 """
 
 
+WORKBOOK_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from assembler.records import load
+from assembler.workbook.writer import workbook_from
+plan, _ = load(Path(sys.argv[1]))
+t0 = time.perf_counter()
+blob = workbook_from(plan)
+t1 = time.perf_counter()
+Path(sys.argv[2]).write_bytes(blob)
+load(Path(sys.argv[2]))
+t2 = time.perf_counter()
+print(json.dumps({"write_s": t1 - t0, "read_s": t2 - t1,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def workbook_section(records: Path, out: Path) -> None:
+    """Time writing the records as a workbook and reading it back (validation included)."""
+    done = subprocess.run([sys.executable, "-c", WORKBOOK_CHILD, str(records), str(out / "bench.xlsx")],
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        print(f"workbook: failed\n{done.stderr[-600:]}")
+        return
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print()
+    print(f"workbook of {records.name}: write {result['write_s']:.2f} s, read and validate {result['read_s']:.2f} s, "
+          f"peak {result['peak_mib']:.0f} MiB")
+
+
 BATCH_CHILD = r"""
 import json, resource, sys
 from assembler.cli import main
@@ -125,6 +155,7 @@ def main() -> None:
             print(f"{'soffice':8} {best:12.2f}   (LibreOffice converting the same DOCX to PDF, reference)")
         else:
             print("soffice: not installed, no reference measured")
+        workbook_section(records, out)
         batch_section(out)
 
 
