@@ -16,7 +16,7 @@ sysdeps:
 	@sh scripts/sysdeps
 
 demo: sysdeps $(STAMP)
-	$(VENV)/bin/planbook build examples/ -o output
+	$(VENV)/bin/planbook build examples/ -o output --jobs 2
 
 test: sysdeps $(STAMP)
 	$(PY) -m pytest

@@ -236,3 +236,14 @@ def test_folders_skip_excel_lock_files(tmp_path, capsys):
     code, out, err = run(capsys, "validate", tmp_path)
     assert code == 0, err
     assert "~$" not in out + err
+
+
+def test_workbook_from_records_holds_them(tmp_path, capsys):
+    out = tmp_path / "filled.xlsx"
+    code, stdout, _ = run(capsys, "workbook", "--from", FIXTURES / "operations-minimal.yaml", out)
+    assert code == 0 and str(out) in stdout
+    assert load(out)[0] == load(FIXTURES / "operations-minimal.yaml")[0]
+    projects = load_workbook(out)["โครงการ"]
+    assert [projects.cell(r, 1).value for r in range(3, projects.max_row + 1)] == ["1", "2", "2.1", "2.2"]
+    code, _, err = run(capsys, "workbook", "operations", "--from", FIXTURES / "operations-minimal.yaml", out)
+    assert code == 2 and "--from" in err

@@ -109,8 +109,8 @@ CASES = {
     "formula never calculated": (lambda t: edit(t, AC, uncalculated), "รายการ!G3", "ยังไม่เคยคำนวณ", "never calculated"),
     "not a workbook, renamed .xlsx": (raw("book: anticorruption\n".encode()), "", "ไม่ใช่สมุดงาน Excel", "not an Excel workbook"),
     "a Word file renamed .xlsx": (renamed_docx, "", "ไม่ใช่สมุดงาน Excel", "not an Excel workbook"),
-    "password protected": (
-        raw(OLE_MAGIC + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64), "", "รหัสผ่าน", "password protected"),
+    # encrypted with the password "planbook" by msoffcrypto-tool, as Excel does on "Encrypt with Password"
+    "password protected": (raw((FIXTURES / "password-protected.xlsx").read_bytes()), "", "รหัสผ่าน", "password protected"),
     "old .xls saved as .xlsx": (raw(OLE_MAGIC + b"\0" * 512), "", ".xls", "old-style Excel file"),
     "oversized archive (zip bomb)": (zip_bomb, "", "ใหญ่ผิดปกติ", "zip bomb"),
     "empty file": (raw(b""), "", "ไม่ใช่สมุดงาน Excel", "not an Excel workbook"),

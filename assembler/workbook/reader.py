@@ -336,7 +336,9 @@ class _Reader:
         above: dict[str, Value] = {}
         unknown_cols = [c for c in range(1, ws.max_column + 1) if c not in columns]
         noticed: set[int] = set()
-        for r in range(start, ws.max_row + 1):
+        # ws.max_row counts rows that are only formatted; read to the last row holding a value
+        last = max((r for (r, _), cell in ws._cells.items() if cell.value is not None), default=0)
+        for r in range(start, last + 1):
             cells: dict[str, Value] = {}
             raws = {}
             for c, column in columns.items():
