@@ -31,7 +31,7 @@ _MONTH = re.compile(r"^\s*(?P<name>[^\d\s]+?)\s*(?P<year>[\d\u0e50-\u0e59]{4})?\
 _ISO = re.compile(r"^\s*(?P<year>\d{4})-(?P<month>\d{1,2})\s*$")
 
 
-def _month(value: object) -> object:
+def parse_month(value: object) -> object:
     """Normalise a month to "M" or "YYYY-MM": ต.ค. / ตุลาคม / ต.ค. 2565 / 2565-10 / 10."""
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
         return str(value)
@@ -51,7 +51,7 @@ def _month(value: object) -> object:
     )
 
 
-Month = Annotated[str, BeforeValidator(_month)]
+Month = Annotated[str, BeforeValidator(parse_month)]
 
 
 def month_number(month: str) -> int:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import InputError, Place, Problem, WorkbookLocated, simple
-from ..records.operations import _month as parse_month
+from ..records.operations import parse_month
 from ..thai import parse_number
 from ..ziputil import MAX_FILE_BYTES, UnsafeArchive, check_archive
 from .sheets import (
