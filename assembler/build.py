@@ -30,7 +30,7 @@ class BuildResult:
 def validate(path: Path) -> list[Problem]:
     """Return the consistency problems of a records file (raises InputError on bad input)."""
     plan, located = load(path)
-    return located.notices + check(plan, located)
+    return check(plan, located)
 
 
 def with_page_numbers(document: Document, anchor_pages: dict[str, int]) -> Document:
@@ -61,7 +61,7 @@ def build(
     from .render.pdf import layout
 
     plan, located = load(path)
-    result = BuildResult(path, warnings=located.notices + check(plan, located))
+    result = BuildResult(path, warnings=check(plan, located))
     failing = [p for p in result.warnings if p.severity == "warning"]
     if strict and failing:
         raise ValidationFailed([dataclasses.replace(p, severity="error") for p in failing])

@@ -16,10 +16,10 @@ from .thai import NOT_BUDGETED
 
 
 def check(plan, located: Located) -> list[Problem]:
-    """Return every consistency problem of a book's records, in file order."""
+    """Return what reading skipped (notices), then every consistency problem, in file order."""
     if isinstance(plan, OperationsPlan):
-        return check_operations(plan, located)
-    return check_anticorruption(plan, located)
+        return located.notices + check_operations(plan, located)
+    return located.notices + check_anticorruption(plan, located)
 
 
 def duplicates(names: dict[str, list[tuple]], located: Located, thai: str, english: str) -> list[Problem]:

@@ -15,7 +15,7 @@ sentence, because the people who read them are planning officers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 EXIT_OK = 0
@@ -100,16 +100,19 @@ class Located:
 
     def line_of(self, path: tuple) -> int | None:
         """Return the line of ``path`` or of its nearest ancestor present."""
-        path = tuple(str(p) for p in path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), None)
+        return nearest(self.lines, path)
 
     def problem(self, path: tuple, thai: str, english: str, severity: str = "error") -> Problem:
         """Return a Problem located at ``path``."""
         return Problem(self.file, format_path(path), self.line_of(path), thai, english, severity)
+
+
+def nearest(by_path: dict[tuple, object], path: tuple):
+    """Return the entry of ``path`` (parts as text) or of its nearest ancestor present, or None."""
+    path = tuple(str(p) for p in path)
+    while path and path not in by_path:
+        path = path[:-1]
+    return by_path.get(path)
 
 
 def format_path(path: tuple) -> str:
@@ -131,6 +134,10 @@ class Place:
     ref: str | None = None
     label: str = ""
 
+    def relabel(self, label: str) -> "Place":
+        """Return the same cell described by ``label``."""
+        return replace(self, label=label)
+
     def text(self) -> str:
         where = f"{self.sheet}!{self.ref}" if self.ref else self.sheet
         return f"{where} ({self.label})" if self.label else where
@@ -148,12 +155,7 @@ class WorkbookLocated(Located):
 
     def place_of(self, path: tuple) -> Place | None:
         """Return the place of ``path`` or of its nearest ancestor recorded."""
-        path = tuple(str(p) for p in path)
-        while path:
-            if path in self.places:
-                return self.places[path]
-            path = path[:-1]
-        return self.places.get(())
+        return nearest(self.places, path)
 
     def line_of(self, path: tuple) -> int | None:
         return None

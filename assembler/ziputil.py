@@ -48,13 +48,18 @@ class UnsafeArchive(Exception):
     """The file is not an Office package planbook will open; args are (thai, english)."""
 
 
+def check_size(size: int) -> None:
+    """Raise UnsafeArchive if a file of ``size`` bytes is too large to be records (checked before reading it)."""
+    if size > MAX_FILE_BYTES:
+        raise UnsafeArchive(
+            f"ไฟล์ใหญ่เกินไป ({size // (1024 * 1024)} MB, รับได้ไม่เกิน {MAX_FILE_BYTES // (1024 * 1024)} MB)",
+            f"the file is too large ({size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)",
+        )
+
+
 def check_archive(data: bytes, required: tuple[str, ...]) -> None:
     """Raise UnsafeArchive unless ``data`` is a plain zip holding ``required`` within the limits."""
-    if len(data) > MAX_FILE_BYTES:
-        raise UnsafeArchive(
-            f"ไฟล์ใหญ่เกินไป ({len(data) // (1024 * 1024)} MB, รับได้ไม่เกิน {MAX_FILE_BYTES // (1024 * 1024)} MB)",
-            f"the file is too large ({len(data) // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)",
-        )
+    check_size(len(data))
     if data.startswith(OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise UnsafeArchive(

@@ -24,14 +24,18 @@ from pathlib import Path
 from ..errors import InputError, Place, Problem, WorkbookLocated, simple
 from ..records.operations import parse_month
 from ..thai import parse_number
-from ..ziputil import MAX_FILE_BYTES, UnsafeArchive, check_archive
+from ..ziputil import UnsafeArchive, check_archive, check_size
 from .sheets import (
     BOOK_NAMES,
+    FOREWORD_TEXTS,
     INFO_COLUMNS,
     INFO_KEY,
     INFO_NAME,
     INSTRUCTIONS_NAME,
+    INTRO_HEADING,
+    INTRO_TEXTS,
     LAYOUTS,
+    OPS_TEXTS,
     PLAN_KINDS,
     SECTIONS,
     Column,
@@ -57,15 +61,20 @@ class Value:
 
 @dataclass
 class Row:
+    """One record row: the values read (blank cells left out) and the cell of every layout column."""
+
     number: int
-    cells: dict[str, Value]
+    values: dict[str, object]
+    places: dict[str, Place]
 
     def get(self, key: str):
-        cell = self.cells.get(key)
-        return None if cell is None else cell.value
+        return self.values.get(key)
 
     def place(self, key: str) -> Place:
-        return self.cells[key].place
+        return self.places[key]
+
+    def value(self, key: str) -> Value | None:
+        return Value(self.values[key], self.places[key]) if key in self.values else None
 
 
 def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
@@ -73,18 +82,11 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
     from openpyxl import load_workbook
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnsafeArchive(
-                f"ไฟล์ใหญ่เกินไป ({size // (1024 * 1024)} MB)", f"the file is too large ({size // (1024 * 1024)} MB)"
-            )
+        check_size(path.stat().st_size)
         data = path.read_bytes()
+        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except OSError as exc:
         raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
-    except UnsafeArchive as exc:
-        raise simple(path, *exc.args) from None
-    try:
-        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except UnsafeArchive as exc:
         raise simple(path, *exc.args) from None
     try:
@@ -333,13 +335,12 @@ class _Reader:
             start += 1  # the hint row
         rows: list[Row] = []
         hidden: list[int] = []
-        above: dict[str, Value] = {}
+        above: dict[str, object] = {}
         unknown_cols = [c for c in range(1, ws.max_column + 1) if c not in columns]
         noticed: set[int] = set()
         # ws.max_row counts rows that are only formatted; read to the last row holding a value
         last = max((r for (r, _), cell in ws._cells.items() if cell.value is not None), default=0)
         for r in range(start, last + 1):
-            cells: dict[str, Value] = {}
             raws = {}
             for c, column in columns.items():
                 place = Place(ws.title, f"{_letter(c)}{r}", column.header)
@@ -357,22 +358,18 @@ class _Reader:
                         "คอลัมน์นี้ไม่อยู่ในแบบของสมุดงาน จึงข้ามไป",
                         "this column is not part of the workbook layout; skipped",
                     )
+            values, places = {}, {}
             for c, column in columns.items():
-                raw, place = raws[c]
+                raw, places[column.key] = raws[c]
                 if _blank(raw):
                     if column.same_as_above and column.key in above:
-                        cells[column.key] = Value(above[column.key].value, place)
+                        values[column.key] = above[column.key]
                     continue
-                ok, value = self._convert(column.kind, raw, place)
+                ok, value = self._convert(column.kind, raw, places[column.key])
                 if ok:
-                    cells[column.key] = Value(value, place)
-            for c, column in columns.items():
-                if column.key not in cells:
-                    cells.setdefault("blank:" + column.key, Value(None, Place(ws.title, f"{_letter(c)}{r}", column.header)))
-            for key, value in cells.items():
-                if not key.startswith("blank:"):
-                    above[key] = value
-            rows.append(Row(r, cells))
+                    values[column.key] = value
+            above.update(values)
+            rows.append(Row(r, values, places))
         if hidden:
             shown = ", ".join(str(r) for r in hidden[:10]) + (" …" if len(hidden) > 10 else "")
             self.notice(Place(ws.title), f"ข้ามแถวที่ซ่อนอยู่: {shown}", f"skipped hidden rows: {shown}")
@@ -428,12 +425,11 @@ class _Reader:
     # -- building blocks --------------------------------------------------------
     def _put(self, target: dict, key: str, row: Row, column: str, path: tuple) -> None:
         """Copy ``row``'s ``column`` into ``target[key]`` (when not blank) and record its place."""
-        cell = row.cells.get(column) or row.cells.get("blank:" + column)
-        if cell is None:
+        if column not in row.places:
             return
-        self.loc.at(path + (key,), cell.place)
-        if cell.value is not None:
-            target[key] = cell.value
+        self.loc.at(path + (key,), row.place(column))
+        if column in row.values:
+            target[key] = row.values[column]
 
     def _entries(self, rows: list[tuple[int, Value]], path: tuple) -> list:
         """Return numbered-list entries from (level, text) rows; level 2 nests under the last level 1."""
@@ -476,7 +472,7 @@ class _Reader:
         out = []
         for row in rows:
             label = row.get("section")
-            section_place = (row.cells.get("section") or row.cells["blank:section"]).place
+            section_place = row.place("section")
             if label is None:
                 self.error(section_place, "ไม่ได้ระบุส่วน/หัวข้อของแถวนี้", "the row names no section")
                 continue
@@ -485,9 +481,9 @@ class _Reader:
                 names = ", ".join(s.label for s in sections)
                 self.error(section_place, f"ไม่รู้จักหัวข้อ {label!r} (ใช้ได้: {names})", f"unknown section {label!r} (known: {names})")
                 continue
-            text = row.cells.get("text")
+            text = row.value("text")
             if text is None:
-                self.error(row.cells["blank:text"].place, "แถวนี้ไม่มีข้อความ", "the row has no text")
+                self.error(row.place("text"), "แถวนี้ไม่มีข้อความ", "the row has no text")
                 continue
             level = row.get("level") or 1
             if section.form not in ("paragraphs", "entries") and level != 1:
@@ -522,7 +518,7 @@ class _Reader:
                             self.loc.at(path + keys[:depth], Place(sheet, None, f"ส่วน {section.label}"))
                 continue
             first = rows[0][1].place
-            self.loc.at(spath, Place(first.sheet, first.ref, f"{label}{section.label}"))
+            self.loc.at(spath, first.relabel(f"{label}{section.label}"))
             parent = target
             for key in keys[:-1]:
                 parent = parent.setdefault(key, {})
@@ -548,20 +544,25 @@ class _Reader:
             self._expected(place, value, "เดือนพร้อมปี พ.ศ. เช่น ต.ค. 2564", "a month with its Buddhist-era year, e.g. ต.ค. 2564")
         return month
 
-    def _codes(self, rows: list[Row], depth: int) -> dict[str, tuple[Row, tuple]]:
-        """Check a code column (1, 1.1, 1.1.1): unique, parents first, at most ``depth`` parts."""
-        out: dict[str, tuple[Row, tuple]] = {}
+    def _codes(self, rows: list[Row], depth: int) -> dict[str, Row]:
+        """Check a code column (1, 1.1, 1.1.1): unique, parents first, at most ``depth`` parts.
+
+        A code that differs from the number the book will print (rows give the
+        order) gets a notice.
+        """
+        out: dict[str, Row] = {}
+        printed_as: dict[str, str] = {"": ""}
         counters: dict[str, int] = {}
         for row in rows:
             code = row.get("code")
             if code is None:
-                self.error(row.cells["blank:code"].place, "ไม่ได้กรอกรหัส", "the code is missing")
+                self.error(row.place("code"), "ไม่ได้กรอกรหัส", "the code is missing")
                 continue
             place = row.place("code")
             parts = code.split(".")
             parent = ".".join(parts[:-1])
             if code in out:
-                self.error(place, f"รหัส {code} ซ้ำกับแถว {out[code][0].number}", f"the code {code} repeats row {out[code][0].number}")
+                self.error(place, f"รหัส {code} ซ้ำกับแถว {out[code].number}", f"the code {code} repeats row {out[code].number}")
                 continue
             if len(parts) > depth:
                 self.error(place, f"รหัส {code} ลึกเกินไป (ได้ไม่เกิน {depth} ชั้น)", f"the code {code} is too deep (at most {depth} levels)")
@@ -574,11 +575,11 @@ class _Reader:
                 )
                 continue
             counters[parent] = counters.get(parent, 0) + 1
-            printed = ".".join([*(_printed(out, parent).split(".") if parent else []), str(counters[parent])])
+            printed = f"{printed_as[parent]}.{counters[parent]}" if parent else str(counters[parent])
             if printed != code:
                 self.notice(place, f"รหัส {code} จะพิมพ์เป็น {printed} ตามลำดับแถว", f"the code {code} prints as {printed}, by row order")
-            out[code] = (row, ())
-            row.cells["printed"] = Value(printed, place)
+            out[code] = row
+            printed_as[code] = printed
         return out
 
     # -- anticorruption --------------------------------------------------------
@@ -608,7 +609,7 @@ class _Reader:
         codes = self._codes(tables["missions"], 3)
         nodes: dict[str, tuple[dict, tuple]] = {}
         dimensions: list = []
-        for code, (row, _) in codes.items():
+        for code, row in codes.items():
             parts = code.split(".")
             if len(parts) == 1:
                 node, path = {"missions": []}, ("dimensions", len(dimensions))
@@ -627,7 +628,7 @@ class _Reader:
         for row in tables["items"]:
             code = row.get("mission")
             if code is None:
-                self.error(row.cells["blank:mission"].place, "ไม่ได้กรอกรหัสภารกิจ", "the mission code is missing")
+                self.error(row.place("mission"), "ไม่ได้กรอกรหัสภารกิจ", "the mission code is missing")
                 continue
             if code not in nodes:
                 self.error(row.place("mission"), f"ไม่พบภารกิจรหัส {code} ในแผ่นงาน มิติและภารกิจ", f"no mission {code} in the sheet มิติและภารกิจ")
@@ -660,17 +661,18 @@ class _Reader:
             detail: dict = {}
             first_place = rows[0][0].place("id")
             dpath = path + ("detail",)
-            self.loc.at(dpath, Place(first_place.sheet, first_place.ref, f"รายละเอียดของรายการที่ {ident}"))
+            self.loc.at(dpath, first_place.relabel(f"รายละเอียดของรายการที่ {ident}"))
             for section in sections["details"]:
-                self.loc.at(dpath + tuple(section.target.split(".")), Place(first_place.sheet, first_place.ref, f"ที่ {ident}: {section.label}"))
+                self.loc.at(dpath + tuple(section.target.split(".")), first_place.relabel(f"ที่ {ident}: {section.label}"))
             self._fill_sections(detail, dpath, rows, sections["details"], f"ที่ {ident}: ")
             item["detail"] = detail
         return data
 
     def _budget(self, item: dict, row: Row, path: tuple, years: list[int]) -> None:
-        every = row.cells.get("every_year")
+        every = row.value("every_year")
         per_year: dict[int, Value] = {}
-        for key, cell in row.cells.items():
+        for key in row.values:
+            cell = row.value(key)
             if key.startswith("year:"):
                 per_year[int(key[5:])] = cell
             elif key.startswith("year#"):
@@ -683,8 +685,7 @@ class _Reader:
                     )
                 else:
                     per_year[years[index]] = cell
-        blank_every = row.cells.get("blank:every_year")
-        self.loc.at(path + ("budget",), (every or blank_every).place if (every or blank_every) else row.place("mission"))
+        self.loc.at(path + ("budget",), row.places.get("every_year", row.place("mission")))
         if every is not None and per_year:
             self.error(
                 every.place,
@@ -728,7 +729,7 @@ class _Reader:
         for row in rows:
             unit: dict = {}
             path = ("units", len(units))
-            self.loc.at(path, (row.cells.get("abbr") or row.cells["blank:abbr"]).place)
+            self.loc.at(path, row.place("abbr"))
             self._put(unit, "abbr", row, "abbr", path)
             self._put(unit, "name", row, "name", path)
             units.append(unit)
@@ -737,37 +738,36 @@ class _Reader:
 
     # -- operations ------------------------------------------------------------
     def _operations(self, form: dict, tables: dict) -> dict:
-        texts = SECTIONS["operations"]["texts"]
         data: dict = {"book": "operations"}
         self._info(data, form, skip=("book",))
         self._units(data, tables["units"])
-        found = self._sectioned(tables["texts"], texts)
-        self._fill_sections(data, (), [f for f in found if f[1].target.startswith("foreword")], texts[:2], sheet="ข้อความ")
+        found = self._sectioned(tables["texts"], OPS_TEXTS)
+        self._fill_sections(data, (), [f for f in found if f[1] in FOREWORD_TEXTS], FOREWORD_TEXTS, sheet="ข้อความ")
         intro: list = []
         groups: list[list] = []
         for f in found:
             row, section, level, text = f
-            if section.form == "heading":
+            if section is INTRO_HEADING:
                 path = ("introduction", len(intro))
                 intro.append({"title": text.value})
                 self.loc.at(path, text.place)
                 self.loc.at(path + ("title",), text.place)
                 groups.append([])
-            elif section.target.startswith("foreword"):
+            elif section in FOREWORD_TEXTS:
                 continue
             elif not intro:
                 self.error(text.place, "ต้องมีแถว หัวข้อบทนำ ก่อนย่อหน้าหรือข้อของบทนำ", "an introduction paragraph or entry needs a หัวข้อบทนำ row above it")
             else:
                 groups[-1].append(f)
         for i, (section, rows) in enumerate(zip(intro, groups)):
-            self._fill_sections(section, ("introduction", i), rows, texts[3:])
+            self._fill_sections(section, ("introduction", i), rows, INTRO_TEXTS)
         data["introduction"] = intro
         self.loc.at(("introduction",), Place("ข้อความ", None, "หัวข้อบทนำ"))
 
         codes = self._codes(tables["strategies"], 2)
         strategies: list = []
         groups_by_code: dict[str, tuple[dict, tuple]] = {}
-        for code, (row, _) in codes.items():
+        for code, row in codes.items():
             kind = row.get("kind")
             if kind is not None and kind not in PLAN_KINDS:
                 self._expected(row.place("kind"), kind, " หรือ ".join(PLAN_KINDS), " or ".join(PLAN_KINDS))
@@ -780,7 +780,7 @@ class _Reader:
                 strategy: dict = {"plans": []}
                 strategies.append(strategy)
                 self.loc.at(path, row.place("code"))
-                self.loc.at(path + ("plans",), Place(row.place("code").sheet, row.place("code").ref, "ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
+                self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
                 self._put(strategy, "title", row, "title", path)
                 self._put(strategy, "objective", row, "objective", path)
                 groups_by_code[code] = (strategy, path)
@@ -799,7 +799,7 @@ class _Reader:
                 path = spath + ("plans", len(strategy["plans"]))
                 strategy["plans"].append(group)
                 self.loc.at(path, row.place("code"))
-                self.loc.at(path + ("projects",), Place(row.place("code").sheet, row.place("code").ref, "ไม่มีโครงการในแนวทางนี้"))
+                self.loc.at(path + ("projects",), row.place("code").relabel("ไม่มีโครงการในแนวทางนี้"))
                 self._put(group, "kind", row, "kind", path)
                 self._put(group, "title", row, "title", path)
                 groups_by_code[code] = (group, path)
@@ -810,7 +810,7 @@ class _Reader:
         for row in tables["projects"]:
             ident = row.get("id")
             if ident is None:
-                self.error(row.cells["blank:id"].place, "ไม่ได้กรอกเลขที่", "the number is missing")
+                self.error(row.place("id"), "ไม่ได้กรอกเลขที่", "the number is missing")
                 continue
             place = row.place("id")
             if ident in records:
@@ -824,7 +824,7 @@ class _Reader:
             if len(parts) == 1:
                 code = row.get("plan")
                 if code is None:
-                    self.error(row.cells["blank:plan"].place, "ไม่ได้กรอกรหัสแนวทาง", "the plan code is missing")
+                    self.error(row.place("plan"), "ไม่ได้กรอกรหัสแนวทาง", "the plan code is missing")
                     continue
                 if code not in groups_by_code or "." not in code:
                     self.error(row.place("plan"), f"ไม่พบแนวทางการพัฒนาหรือแผนงานรหัส {code} ในแผ่นงาน ยุทธศาสตร์", f"no plan coded {code} in the sheet ยุทธศาสตร์")
@@ -850,24 +850,24 @@ class _Reader:
                 parent[0]["activities"].append(record)
             records[ident] = (record, path, row)
             self.loc.at(path, place)
-            self.loc.at(path + ("schedule",), Place(place.sheet, place.ref, f"ที่ {ident}: ไม่มีแถวในแผ่นงาน ระยะเวลา"))
+            self.loc.at(path + ("schedule",), place.relabel(f"ที่ {ident}: ไม่มีแถวในแผ่นงาน ระยะเวลา"))
             for key in ("name", "budget", "area"):
                 self._put(record, key, row, key, path)
-            units = row.cells.get("units")
+            units = row.value("units")
             if units is not None:
                 record["units"] = [u.strip() for u in re.split(r"[,;\n]+", units.value) if u.strip()]
                 for i in range(len(record["units"])):
                     self.loc.at(path + ("units", i), units.place)
-            self.loc.at(path + ("units",), (units or row.cells["blank:units"]).place)
+            self.loc.at(path + ("units",), row.place("units"))
 
         entries: dict[str, list] = {}
         listed = {row.get("id") for row in tables["projects"]}
         for row in tables["details"]:
-            text = row.cells.get("text")
+            text = row.value("text")
             if not self._refers(row, records, listed, "โครงการ", "project"):
                 continue
             if text is None:
-                self.error(row.cells["blank:text"].place, "แถวนี้ไม่มีข้อความ", "the row has no text")
+                self.error(row.place("text"), "แถวนี้ไม่มีข้อความ", "the row has no text")
                 continue
             entries.setdefault(row.get("id"), []).append((row.get("level") or 1, text))
         for ident, rows in entries.items():
@@ -880,7 +880,7 @@ class _Reader:
             entry: dict = {}
             epath = path + ("schedule", len(record["schedule"]))
             record["schedule"].append(entry)
-            self.loc.at(epath, (row.cells.get("start") or row.cells["blank:start"]).place)
+            self.loc.at(epath, row.place("start"))
             for key in ("start", "end", "label"):
                 self._put(entry, key, row, key, epath)
         return data
@@ -892,7 +892,7 @@ class _Reader:
         """
         ident = row.get("id")
         if ident is None:
-            self.error(row.cells["blank:id"].place, f"ไม่ได้กรอกเลขที่จากแผ่นงาน {sheet}", f"the {english} number is missing")
+            self.error(row.place("id"), f"ไม่ได้กรอกเลขที่จากแผ่นงาน {sheet}", f"the {english} number is missing")
             return False
         if ident in known:
             return True
@@ -901,9 +901,6 @@ class _Reader:
             self.error(row.place("id"), f"ไม่พบเลขที่ {ident} ในแผ่นงาน {sheet}", f"no {english} number {ident} in the sheet {sheet}")
         return False
 
-
-def _printed(codes: dict, code: str) -> str:
-    return codes[code][0].cells["printed"].value
 
 
 def _letter(col: int) -> str:

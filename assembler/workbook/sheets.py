@@ -108,9 +108,13 @@ UNITS = Sheet(
 
 ENTRY_HINT = "หนึ่งข้อต่อแถว; ข้อย่อยใส่ระดับ 2"
 
-AC_TEXTS = (
+FOREWORD_TEXTS = (
     Section("คำนำ", "foreword.paragraphs", "paragraphs", "หนึ่งย่อหน้าต่อแถว"),
     Section("ลงท้ายคำนำ", "foreword.signature", "paragraphs", "บรรทัดลงท้าย; ไม่มี = ผู้จัดทำ + ชื่อ อปท."),
+)
+
+AC_TEXTS = (
+    *FOREWORD_TEXTS,
     Section("จุดแข็ง", "introduction.swot.strengths", "paragraphs", "๑.๑ จุดแข็ง (S)"),
     Section("จุดอ่อน", "introduction.swot.weaknesses", "paragraphs", "๑.๑ จุดอ่อน (W)"),
     Section("โอกาส", "introduction.swot.opportunities", "paragraphs", "๑.๑ โอกาส (O)"),
@@ -121,13 +125,13 @@ AC_TEXTS = (
     Section("ประโยชน์", "introduction.benefits", "entries", "๑.๕ " + ENTRY_HINT),
 )
 
-OPS_TEXTS = (
-    Section("คำนำ", "foreword.paragraphs", "paragraphs", "หนึ่งย่อหน้าต่อแถว"),
-    Section("ลงท้ายคำนำ", "foreword.signature", "paragraphs", "บรรทัดลงท้าย; ไม่มี = ผู้จัดทำ + ชื่อ อปท."),
-    Section("หัวข้อบทนำ", "title", "heading", "เริ่มหัวข้อใหม่ของส่วนที่ ๑ เช่น ความเป็นมา"),
+#: A หัวข้อบทนำ row starts an introduction section; the rows below it fill INTRO_TEXTS.
+INTRO_HEADING = Section("หัวข้อบทนำ", "title", "heading", "เริ่มหัวข้อใหม่ของส่วนที่ ๑ เช่น ความเป็นมา")
+INTRO_TEXTS = (
     Section("ย่อหน้าบทนำ", "paragraphs", "paragraphs", "ย่อหน้าใต้หัวข้อบทนำที่อยู่เหนือขึ้นไป"),
     Section("ข้อบทนำ", "items", "entries", "ข้อใต้หัวข้อบทนำที่อยู่เหนือขึ้นไป; " + ENTRY_HINT),
 )
+OPS_TEXTS = (*FOREWORD_TEXTS, INTRO_HEADING, *INTRO_TEXTS)
 
 AC_DETAILS = (
     Section("หลักการและเหตุผล", "rationale", "paragraphs", "๒ หนึ่งย่อหน้าต่อแถว"),

@@ -15,19 +15,25 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..records import BOOKS
 from ..records.anticorruption import AntiCorruptionPlan
 from ..records.common import ListEntry
 from ..records.operations import OperationsPlan, month_text
 from ..thai import NOT_BUDGETED
 from ..ziputil import repack
 from .sheets import (
+    AC_DETAILS,
+    AC_TEXTS,
     BOOK_NAMES,
     FIRST_ROW,
+    FOREWORD_TEXTS,
     HEADER_ROW,
     HINT_ROW,
     INFO_COLUMNS,
     INFO_NAME,
     INSTRUCTIONS_NAME,
+    INTRO_HEADING,
+    INTRO_TEXTS,
     LAST_FORMATTED_ROW,
     LAYOUTS,
     SECTIONS,
@@ -130,16 +136,17 @@ class _Writer:
         if field.key == "book":
             return [BOOK_NAMES[self.book]]
         if plan is None:
-            defaults = {"plan.title": "แผนปฏิบัติการป้องกันการทุจริต", "title": "แผนดำเนินงาน",
-                        "layout.digits": "ไทย", "layout.matrix_orientation": "อัตโนมัติ"}
-            return [defaults[field.key]] if field.key in defaults else []
-        if field.key == "plan.first":
+            value = _default(BOOKS[self.book], field.key)
+            if value is None:
+                return []
+        elif field.key == "plan.first":
             return [plan.plan.years[0]]
-        if field.key == "plan.last":
+        elif field.key == "plan.last":
             return [plan.plan.years[-1]]
-        value = plan
-        for part in field.key.split("."):
-            value = getattr(value, part)
+        else:
+            value = plan
+            for part in field.key.split("."):
+                value = getattr(value, part)
         if field.choices and isinstance(field.choices[0], tuple):
             value = next(label for label, v in field.choices if v == value)
         return list(value) if field.repeat else [value]
@@ -235,7 +242,7 @@ class _Writer:
         sections = SECTIONS[self.book]
         for sheet in self.sheets:
             lines += [("blank", ""), ("head", f"แผ่นงาน {sheet.name}"), ("text", sheet.about)]
-            for column in self._expand(sheet):
+            for column in self.columns[sheet.key]:
                 lines.append(("item", f"• {column.header}: {column.hint}" + (" (ต้องกรอก)" if column.required else "")))
             for section in sections.get(sheet.key, ()):
                 lines.append(("sub", f"    – {section.label}: {section.hint}"))
@@ -288,6 +295,17 @@ def _fit_rows(ws) -> None:
             ws.row_dimensions[row[0].row].height = lines * LINE_PT + 4
 
 
+def _default(model, key: str):
+    """Return the default the records model gives a dotted field (None when it has none)."""
+    *parents, name = key.split(".")
+    for part in parents:
+        if part not in model.model_fields:
+            return None  # plan.first, plan.last: not fields of the model
+        model = model.model_fields[part].annotation
+    info = model.model_fields.get(name)
+    return None if info is None or info.is_required() else info.get_default(call_default_factory=True)
+
+
 def _style_header(cell) -> None:
     cell.font = Font(name=FONT, size=14, bold=True)
     cell.fill = _HEADER_FILL
@@ -337,8 +355,6 @@ def _section_rows(sections, source, key: str, **extra):
 
 
 def _anticorruption_rows(plan: AntiCorruptionPlan):
-    from .sheets import AC_DETAILS, AC_TEXTS
-
     for unit in plan.units:
         yield "units", {"abbr": unit.abbr, "name": unit.name}
     yield from _section_rows(AC_TEXTS, plan, "texts")
@@ -368,14 +384,12 @@ def _anticorruption_rows(plan: AntiCorruptionPlan):
 
 
 def _operations_rows(plan: OperationsPlan):
-    from .sheets import OPS_TEXTS
-
     for unit in plan.units:
         yield "units", {"abbr": unit.abbr, "name": unit.name}
-    yield from _section_rows(OPS_TEXTS[:2], plan, "texts")
+    yield from _section_rows(FOREWORD_TEXTS, plan, "texts")
     for section in plan.introduction:
-        yield "texts", {"section": "หัวข้อบทนำ", "text": section.title}
-        yield from _section_rows(OPS_TEXTS[3:], section, "texts")
+        yield "texts", {"section": INTRO_HEADING.label, "text": section.title}
+        yield from _section_rows(INTRO_TEXTS, section, "texts")
     projects = []
     for s, strategy in enumerate(plan.strategies, start=1):
         yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective}
