@@ -13,12 +13,17 @@ Peak memory is the planbook process's own and its largest worker's
 (getrusage RUSAGE_SELF / RUSAGE_CHILDREN); with --jobs N, together they stay
 below parent + N × worker.
 
-    python bench/bench.py [RECORDS] [--repeat N]
+    python bench/bench.py [RECORDS] [--repeat N] [--against OTHER_CHECKOUT]
+
+``--against`` measures another checkout's PDF and DOCX builds in the same run,
+interleaved with this one's, and prints the CPU-time ratio (for the figures
+an issue asks "before and after"): ``git worktree add /tmp/before HEAD~3``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,8 +41,9 @@ from assembler.build import build
 t1 = time.perf_counter()
 build(Path(sys.argv[1]), Path(sys.argv[2]), (sys.argv[3],))
 t2 = time.perf_counter()
-print(json.dumps({"import_s": t1 - t0, "build_s": t2 - t1,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"import_s": t1 - t0, "build_s": t2 - t1, "cpu_s": usage.ru_utime + usage.ru_stime,
+                  "peak_mib": usage.ru_maxrss / 1024}))
 """
 
 
@@ -119,31 +125,50 @@ def batch_section(out: Path) -> None:
     row("examples/ again, nothing changed", ["build", str(examples), "-o", str(out / "jobs2")], 1)
 
 
-def measure(records: Path, fmt: str, out: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(records), str(out), fmt], capture_output=True, text=True, cwd=ROOT)
+def measure(records: Path, fmt: str, out: Path, root: Path = ROOT) -> dict:
+    """Build ``records`` in ``fmt`` in a fresh process with planbook from ``root``; return its figures."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", CHILD, str(records), str(out), fmt],
+                          capture_output=True, text=True, cwd=root, env=env)
     if done.returncode:
         sys.exit(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def format_rows(records: Path, out: Path, repeat: int, against: Path | None) -> None:
+    """Print build time, CPU time and peak memory per format (and of another checkout, interleaved)."""
+    roots = [("this", ROOT)] + ([("against", against)] if against else [])
+    print(f"{'format':8} {'tree':8} {'best build s':>12} {'median s':>9} {'median CPU s':>12} {'peak MiB':>9}")
+    for fmt in ("pdf", "docx"):
+        runs: dict[str, list[dict]] = {name: [] for name, _ in roots}
+        for _ in range(repeat):  # interleaved, so both trees see the same machine load
+            for name, root in roots:
+                runs[name].append(measure(records, fmt, out / name, root))
+        cpu = {}
+        for name, _ in roots:
+            times = sorted(r["build_s"] for r in runs[name])
+            cpu[name] = sorted(r["cpu_s"] for r in runs[name])[len(times) // 2]
+            peak = max(r["peak_mib"] for r in runs[name])
+            print(f"{fmt:8} {name:8} {times[0]:12.2f} {times[len(times) // 2]:9.2f} {cpu[name]:12.2f} {peak:9.0f}")
+        if against:
+            print(f"{fmt:8} CPU time this/against: {cpu['this'] / cpu['against']:.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("records", nargs="?", default=str(ROOT / "examples" / "anticorruption.yaml"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another planbook checkout (e.g. a git worktree of "
+                        "an earlier commit) to measure in the same run, for before/after figures")
     args = parser.parse_args()
-    records = Path(args.records)
+    records = Path(args.records).resolve()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         print(f"records: {records}")
-        print(f"{'format':8} {'best build s':>12} {'median s':>9} {'peak MiB':>9}")
-        for fmt in ("pdf", "docx"):
-            runs = [measure(records, fmt, out) for _ in range(args.repeat)]
-            times = sorted(r["build_s"] for r in runs)
-            peak = max(r["peak_mib"] for r in runs)
-            print(f"{fmt:8} {times[0]:12.2f} {times[len(times) // 2]:9.2f} {peak:9.0f}")
+        format_rows(records, out, args.repeat, args.against)
         print("(a DOCX build lays the book out once too: its สารบัญ takes the PDF's page numbers)")
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        docx = out / f"{records.stem}.docx"
+        docx = out / "this" / f"{records.stem}.docx"
         if soffice and docx.exists():
             best = None
             for _ in range(args.repeat):
