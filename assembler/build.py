@@ -75,7 +75,7 @@ def build(
     if "docx" in formats:
         from .render.docx import render_docx
 
-        blobs["docx"] = render_docx(with_page_numbers(document, laid_out.anchor_pages), fonts.docx_family)
+        blobs["docx"] = render_docx(with_page_numbers(document, laid_out.anchor_pages), fonts)
     targets = {fmt: out_dir / f"{path.stem}.{fmt}" for fmt in blobs}
     write_all(targets, blobs)
     result.outputs = [targets[f] for f in formats if f in targets]

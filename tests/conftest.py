@@ -51,7 +51,7 @@ def normalise(text: str) -> str:
     stacked on one letter (a vowel below, a tone mark, ์) come in the order
     they are drawn, so each run of marks is put in one order on both sides.
     """
-    text = re.sub(r"[\s\u200b]+", "", unicodedata.normalize("NFKC", text))
+    text = re.sub(r"[\s\u200b\u2060]+", "", unicodedata.normalize("NFKC", text))
     return THAI_MARKS.sub(lambda m: "".join(sorted(m.group())), text)
 
 

@@ -74,15 +74,19 @@ def part_xml(blob: bytes, name: str):
         return etree.fromstring(z.read(name))
 
 
+#: Line-break hints the DOCX adds to Thai text (zero-width space, word joiner): set aside
+BREAK_HINTS = re.compile("[\u200b\u2060]")
+
+
 def para_text(p) -> str:
-    """Return the text of a w:p element: w:t text, w:tab as a tab (no field codes)."""
+    """Return the text of a w:p element: w:t text, w:tab as a tab (no field codes, no break hints)."""
     out = []
     for node in p.iter(qn("w:t"), qn("w:tab")):
         if node.tag == qn("w:tab"):
             if node.getparent().tag == qn("w:r"):
                 out.append("\t")
         else:
-            out.append(node.text or "")
+            out.append(BREAK_HINTS.sub("", node.text or ""))
     return "".join(out)
 
 
@@ -320,7 +324,10 @@ def test_toc_is_a_filled_in_field(rendered, blob, document):
     heads = [para_text(p) for p in body.iter(qn("w:p")) if para_text(p) == "\t".join(toc.header)]
     assert len(heads) == 1
     settings = part_xml(blob, "word/settings.xml")
-    assert settings.find(qn("w:updateFields")) is None
+    # Word refreshes the page numbers (they are the PDF's) when it opens the file
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    order = [child.tag for child in settings]
+    assert order.index(qn("w:updateFields")) < order.index(qn("w:compat"))
     by_id = style_elements(rendered)
     tab = by_id["TOC1"].find(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}")
     assert tab.get(qn("w:leader")) == "dot" and tab.get(qn("w:val")) == "right"
@@ -432,3 +439,64 @@ def test_example_book_renders_deterministically():
     ]
     got = "".join(para_text(p) for p in rendered.element.body.iter(qn("w:p")))
     assert re.sub(r"\s+", "", got) == re.sub(r"\s+", "", "".join(text_blocks(document)))
+
+
+# -- line-break hints and header heights ---------------------------------------------------
+
+
+def test_thai_words_are_marked_for_line_breaks():
+    from assembler.render.docx import WORD_JOINER, ZWSP, word_breaks, word_parts
+    from assembler.thai import segment
+
+    text = "องค์การบริหารส่วนตำบลจัดทำแผนปฏิบัติการป้องกันการทุจริต ปี ๒๕๖๖ (Plan 2566) ที่สาธารณะ"
+    marked = word_breaks(text)
+    assert marked.replace(ZWSP, "").replace(WORD_JOINER, "") == text
+    pieces = [p.replace(WORD_JOINER, "") for p in re.split(f"{ZWSP}| ", marked) if p]
+    words = [w for w in segment(text) if w.strip()]
+    assert "".join(pieces) == "".join(words) and len(pieces) > 8
+    # a hint only between two Thai letters, never inside a cluster
+    for m in re.finditer(ZWSP, marked):
+        before, after = marked[m.start() - 1], marked[m.end()]
+        assert "\u0e01" <= before <= "\u0e5b" and "\u0e01" <= after <= "\u0e5b"
+        assert not re.match("[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]", after) and before not in "เแโใไ"
+    assert f"ณ{WORD_JOINER}ะ" in marked  # LibreOffice may not cut สาธารณ|ะ
+    assert word_breaks("Plan 2566, no Thai") == "Plan 2566, no Thai"
+    # a word too wide for its cell: cut into dictionary parts, never inside a cluster
+    wide = word_breaks("คอนกรีตเสริมเหล็ก", too_wide=lambda w: len(w) > 10)
+    assert wide.split(ZWSP) == ["คอนกรีต", "เสริม", "เหล็ก"]
+    for word in ("คุณภาพชีวิต", "สาธารณสุข", "สวัสดิการ", "ผู้รับผิดชอบ", "องค์กรปกครองส่วนท้องถิ่น"):
+        parts = word_parts(word)
+        assert "".join(parts) == word
+        assert all(not re.match("[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]", p) and len(p) > 1 for p in parts), parts
+
+
+def test_merged_header_cells_get_the_height_their_text_needs():
+    """A header row under a vertically merged cell states its height (LibreOffice's repeated copies need it)."""
+    head = lambda text, **kw: Cell((Para(text, "cell-bold-center"),), **kw)  # noqa: E731
+    long = "พื้นที่ (สถานที่ดำเนินการ) " * 3
+    table = Table(
+        (1.0, 1.0, 1.0),
+        ((head(long, rowspan=2), head("พ.ศ. ๒๕๖๖", colspan=2)), (head("ต.ค."), head("พ.ย."))),
+        ((Cell((Para("x", "cell"),)), Cell((Para("y", "cell"),)), Cell((Para("z", "cell"),))),),
+    )
+    document = Document(title="t", author="a", thai_digits=True, sections=(Section((table,)),))
+    tbl = docx.Document(io.BytesIO(render_docx(document))).element.body.find(qn("w:tbl"))
+    heights = [tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}") for tr in tbl.findall(qn("w:tr"))]
+    assert heights[0] is None and heights[2] is None
+    # the merged cell's text, in a third of 16 cm at the table size in bold, needs at least width/room lines;
+    # the first row holds one line: the second makes up the rest
+    from assembler.fonts import find_fonts
+    from assembler.render.docx_fonts import Metrics
+
+    fonts = find_fonts()
+    size = document.table_font_size_pt
+    line = size * fonts.line_em * 20  # twips
+    room = (TEXT_WIDTH["portrait"] / 3 - 2 * 60) / 20  # pt, less the cell margins
+    lines = -(-Metrics(fonts.regular, fonts.bold).width(long.strip(), size, bold=True) // room)
+    assert lines >= 3
+    assert heights[1].get(qn("w:hRule")) == "atLeast"
+    assert int(heights[1].get(qn("w:val"))) + line + 40 >= lines * line
+    short = dataclasses.replace(table, header=((head("ที่", rowspan=2), head("พ.ศ. ๒๕๖๖", colspan=2)), table.header[1]))
+    document = dataclasses.replace(document, sections=(Section((short,)),))
+    tbl = docx.Document(io.BytesIO(render_docx(document))).element.body.find(qn("w:tbl"))
+    assert tbl.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:trHeight')}") is None  # two rows hold one line

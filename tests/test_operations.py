@@ -119,15 +119,26 @@ def test_bars_cover_the_scheduled_months_in_the_docx(ops_build):
         assert spans == [3, 9]
         for tr in cells[2:]:
             name = "".join(t.text for t in tr[1].iter(f"{W}t"))
-            months = []
+            months, insets = [], []
             for tc in tr[6:]:
-                shd = tc.find(f"{W}tcPr/{W}shd")
-                months.append(shd is not None and shd.get(f"{W}fill") == "595959")
-            found.append((name, months))
+                # a bar month carries a rule: its paragraph's thick bottom border, between indents
+                rule = tc.find(f"{W}p/{W}pPr/{W}pBdr/{W}bottom")
+                months.append(rule is not None and int(rule.get(f"{W}sz")) >= 32)
+                ind = tc.find(f"{W}p/{W}pPr/{W}ind")
+                insets.append((int(ind.get(f"{W}left")) > 0, int(ind.get(f"{W}right")) > 0) if rule is not None else None)
+                assert tc.find(f"{W}tcPr/{W}shd") is None  # no dark filled cells any more
+            found.append((name, months, insets))
     assert len(found) == len(expected)
-    for (name, months), (raw_name, spans) in zip(found, expected):
+    for (name, months, insets), (raw_name, spans) in zip(found, expected):
         wanted = [any(a <= i <= b for a, b in spans) for i in range(12)]
         assert months == wanted, name
+        # each bar runs from the middle of its first month to the middle of its last
+        for i, on in enumerate(wanted):
+            if on:
+                # a bar starts where an entry starts inside no other, ends likewise (overlaps join)
+                starts = any(a == i for a, _ in spans) and not any(a < i <= b for a, b in spans)
+                ends = any(b == i for _, b in spans) and not any(a <= i < b for a, b in spans)
+                assert insets[i] == (starts, ends), (name, i)
 
 
 def test_bars_cover_the_scheduled_months_in_the_pdf(ops_build):

@@ -11,10 +11,16 @@ Page numbers are a PAGE field in the header of every numbered section; with
 Thai digits the section's ``w:pgNumType w:fmt="thaiNumbers"`` makes Word show
 ๑, ๒, … The field carries no ``\\* ThaiArabic`` switch: LibreOffice (7.4)
 imports that switch as Thai *letters* (ก, ข, ค …). It ignores ``thaiNumbers``
-and has no DOCX markup for Thai page digits at all, so it shows 1, 2, … unless
-its Tools ▸ Options ▸ Language Settings ▸ Complex Text Layout ▸ Numerals is
-"Context": the Header style is then Thai (``w:lang w:val="th-TH"``) so that
-LibreOffice draws ๑, ๒, … (glyph substitution: extracted PDF text still reads 1).
+and has no DOCX markup for Thai page digits at all, so the field's runs have
+a character style whose font is a tiny embedded one drawing 1, 2 … as ๑, ๒ …
+(see docx_fonts; LibreOffice keeps a field's character style, not its runs'
+direct fonts). The Header style is Thai (``w:lang w:val="th-TH"``) too, for
+LibreOffice's "Context" numerals option.
+
+The book's faces are embedded (subsets, see docx_fonts), so the file shows
+right where TH SarabunPSK is not installed. Thai text carries zero-width
+spaces at word boundaries (see word_breaks); Word refreshes fields on
+opening (``w:updateFields``), so the สารบัญ gets Word's own page numbers.
 
 The output is byte-identical for the same Document: fixed core properties and
 a zip re-packed in a fixed order with fixed entry dates and permissions.
@@ -27,16 +33,22 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from lxml import etree
 
-from ..document import PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid
+from ..document import PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
+from ..fonts import FontSet, find_fonts
+from ..thai import is_thai, segment
 from ..ziputil import repack
+from .docx_fonts import DIGIT_FAMILY, EmbeddedFont, Metrics, book_font, digit_font
 
 # -- page geometry (twips: 1/1440 inch) ------------------------------------
 
@@ -56,14 +68,24 @@ TEXT_WIDTH = {
 }
 FIXED_DATE = datetime(2000, 1, 1, 0, 0, 0)
 SHADE = "D9D9D9"
-BAR_FILL = "595959"
+#: A schedule bar: a 5 pt black rule (eighths of a point), as the PDF's .bar.
+BAR_SIZE = 40
+#: Where a bar starts or ends inside its first or last month cell (share of the cell
+#: left blank on that side), as in the PDF's book.css: 40%, or 20% each side of a single month.
+BAR_INSET = {"start": (0.4, 0.0), "mid": (0.0, 0.0), "end": (0.0, 0.4), "single": (0.2, 0.2)}
 BORDER_SIZE = 6  # eighths of a point: 0.75 pt, as in the PDF
 CELL_MARGIN_LR = 60  # twips, about 3 pt
 CELL_MARGIN_TB = 20  # twips, 1 pt
 ITEM_STEP = cm(1)  # extra indent per Para.level
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+PAGE_NUMBER_STYLE = "PBpagenumber"
+FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 TOC_FIELD = ' TOC \\o "1-2" \\h \\z \\u '
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ZWSP = "\u200b"
+_THAI = re.compile("[\u0e00-\u0e7f]")
+WORD_JOINER = "\u2060"
+_NO_BREAK_BEFORE = re.compile("[\u0e30\u0e32\u0e33\u0e45\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 # -- styles -----------------------------------------------------------------
@@ -242,9 +264,70 @@ def clean(text: str) -> str:
     return _XML_INVALID.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def add_text(run: etree._Element, text: str) -> None:
-    """Append ``text`` to a w:r, with w:tab for tabs and w:br for line breaks."""
-    for i, line in enumerate(clean(text).split("\n")):
+def word_breaks(text: str, too_wide=None) -> str:
+    """Return ``text`` with a zero-width space between every two Thai words that touch.
+
+    Thai has no spaces between words. LibreOffice's own dictionary cuts words
+    pythainlp keeps whole, and cuts a word wider than its cell anywhere, even
+    inside a cluster (เหล็|ก); given the boundaries, it breaks lines there.
+    Word treats the character the same way; both show nothing for it. A word
+    for which ``too_wide(word)`` is true also gets one between its syllables.
+    """
+    if not _THAI.search(text):
+        return text
+    words: list[str] = []
+    for word in segment(text):
+        if too_wide is not None and is_thai(word[0]) and too_wide(word):
+            words.extend(word_parts(word))
+        else:
+            words.append(word)
+    out = [words[0]]
+    for before, word in zip(words, words[1:]):
+        if is_thai(before[-1]) and is_thai(word[0]):
+            out.append(ZWSP)
+        out.append(word)
+    # LibreOffice's dictionary cuts before sara a inside a word (สาธารณ|ะ): a word joiner forbids it
+    return re.sub("(?<=[\u0e01-\u0e2e])\u0e30", WORD_JOINER + "\u0e30", "".join(out))
+
+
+@lru_cache(maxsize=1)
+def _syllables_and_words():
+    """Return (pythainlp's syllable trie, its word set), loaded once."""
+    from pythainlp.corpus.common import thai_syllables, thai_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(thai_syllables()), thai_words()
+
+
+@lru_cache(maxsize=1024)
+def word_parts(word: str) -> tuple[str, ...]:
+    """Return a Thai word too wide for its cell cut where it may break: its longest dictionary parts, else syllables.
+
+    คุณภาพชีวิต → คุณภาพ, ชีวิต; คอนกรีตเสริมเหล็ก → คอนกรีต, เสริม, เหล็ก; ประชาชน → ประ, ชา, ชน.
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    trie, words = _syllables_and_words()
+    syllables = word_tokenize(word, engine="newmm", custom_dict=trie)
+    parts, i = [], 0
+    while i < len(syllables):
+        # the longest run of syllables from here that is a word (but not the whole word)
+        j = next((j for j in range(len(syllables), i + 1, -1)
+                  if (j - i) < len(syllables) and "".join(syllables[i:j]) in words), i + 1)
+        part = "".join(syllables[i:j])
+        # never a break inside a character cluster (before ะ า ำ or a mark, after เ แ โ ใ ไ),
+        # nor around a lone letter (the syllable list's guess at an unknown word)
+        if parts and (_NO_BREAK_BEFORE.match(part) or parts[-1][-1] in "เแโใไ" or len(part) == 1 or len(parts[-1]) == 1):
+            parts[-1] += part
+        else:
+            parts.append(part)
+        i = j
+    return tuple(parts)
+
+
+def add_text(run: etree._Element, text: str, too_wide=None) -> None:
+    """Append ``text`` to a w:r, with w:tab for tabs, w:br for line breaks, Thai word boundaries marked."""
+    for i, line in enumerate(word_breaks(clean(text), too_wide).split("\n")):
         if i:
             run.append(el("w:br"))
         for j, piece in enumerate(line.split("\t")):
@@ -258,9 +341,9 @@ def add_text(run: etree._Element, text: str) -> None:
                 run.append(t)
 
 
-def text_run(text: str, rpr: etree._Element | None = None) -> etree._Element:
+def text_run(text: str, rpr: etree._Element | None = None, too_wide=None) -> etree._Element:
     run = el("w:r", None, rpr)
-    add_text(run, text)
+    add_text(run, text, too_wide)
     return run
 
 
@@ -283,12 +366,15 @@ def field_runs(instr: str, rpr_factory=None) -> tuple[list, list]:
 class DocxRenderer:
     """Lays out one Document into a python-docx document."""
 
-    def __init__(self, document: Document, font_family: str):
+    def __init__(self, document: Document, fonts: FontSet):
         self.document = document
-        self.font = font_family
+        self.fonts = fonts
+        self.font = fonts.docx_family
+        self.metrics = Metrics(fonts.regular, fonts.bold)
         self.body_hp = half_points(document.font_size_pt)
         self.table_hp = half_points(document.table_font_size_pt)
         self.cell_size_hp: int | None = None  # the current table's own size, if it has one
+        self.cell_room: float | None = None  # the text width (pt) of the cell being written
         toc_section = next(
             (s for s in document.sections if any(isinstance(b, Toc) for b in s.blocks)), None
         )
@@ -365,6 +451,14 @@ class DocxRenderer:
             lang = by_id["Header"].find(f"{qn('w:rPr')}/{qn('w:lang')}")
             lang.set(qn("w:val"), "th-TH")
             lang.set(qn("w:eastAsia"), "th-TH")
+            # the page number's character style: the digit font, whose 1, 2 … draw ๑, ๒ …
+            # (LibreOffice keeps a field's character style, not its runs' direct fonts)
+            family = DIGIT_FAMILY
+            fonts = el("w:rFonts", {"w:ascii": family, "w:hAnsi": family, "w:eastAsia": family, "w:cs": family})
+            page_number = el("w:style", {"w:type": "character", "w:customStyle": 1, "w:styleId": PAGE_NUMBER_STYLE})
+            page_number.append(el("w:name", {"w:val": "PB page number"}))
+            page_number.append(el("w:rPr", None, fonts))
+            self._replace_style(styles, by_id, page_number)
 
     @staticmethod
     def _replace_style(styles, by_id, new) -> None:
@@ -386,23 +480,31 @@ class DocxRenderer:
                     del rels[r_id]
                     rels.related_parts.pop(r_id, None)
         settings = doc.settings.element
-        for node in settings.findall(qn("w:updateFields")):
-            settings.remove(node)
+        # embedded (subset) fonts, then the fields (สารบัญ page numbers) refreshed on open
+        zoom = settings.find(qn("w:zoom"))
+        zoom.addnext(el("w:saveSubsetFonts"))
+        zoom.addnext(el("w:embedTrueTypeFonts"))
+        settings.find(qn("w:compat")).addprevious(el("w:updateFields", {"w:val": "true"}))
         for compat in settings.iter(qn("w:compatSetting")):
             if compat.get(qn("w:name")) == "compatibilityMode":
                 compat.set(qn("w:val"), "15")
         for lang in settings.findall(qn("w:themeFontLang")):
             lang.set(qn("w:bidi"), "th-TH")
-        # font table: tell Word the family is a Thai (charset DE) font
+        # font table: the family is a Thai (charset DE) font, and its faces travel with the file
         for part in package.iter_parts():
             if part.partname == "/word/fontTable.xml":
                 root = etree.fromstring(part.blob)
-                names = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
-                if self.font not in names:
-                    font = etree.SubElement(root, qn("w:font"))
-                    font.set(qn("w:name"), self.font)
-                    for tag, val in (("w:charset", "DE"), ("w:family", "swiss"), ("w:pitch", "variable")):
-                        etree.SubElement(font, qn(tag)).set(qn("w:val"), val)
+                for font in self.embedded_fonts():
+                    entry = next((f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == font.family), None)
+                    if entry is None:
+                        entry = etree.SubElement(root, qn("w:font"))
+                        entry.set(qn("w:name"), font.family)
+                        for tag, val in (("w:charset", "DE"), ("w:family", "swiss"), ("w:pitch", "variable")):
+                            etree.SubElement(entry, qn(tag)).set(qn("w:val"), val)
+                    number = len(part.rels) + 1
+                    blob = Part(PackURI(f"/word/fonts/font{number}.odttf"), FONT_CONTENT_TYPE, font.odttf, package)
+                    r_id = part.relate_to(blob, RT.FONT)
+                    entry.append(el(f"w:embed{font.style}", {"r:id": r_id, "w:fontKey": font.key, "w:subsetted": "true"}))
                 part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         props = doc.core_properties
         props.title = self.document.title
@@ -417,6 +519,17 @@ class DocxRenderer:
         props.modified = FIXED_DATE
         props.last_printed = FIXED_DATE
         props.revision = 1
+
+    def embedded_fonts(self) -> list[EmbeddedFont]:
+        """Return the fonts the DOCX carries: both book faces, and the page-digit font for Thai digits."""
+        used = frozenset(ord(ch) for text in text_blocks(self.document) for ch in text)
+        fonts = [
+            book_font(self.fonts.regular, self.font, "Regular", used),
+            book_font(self.fonts.bold, self.font, "Bold", used),
+        ]
+        if self.document.thai_digits:
+            fonts.append(digit_font(self.fonts.regular))
+        return fonts
 
     # -- paragraphs --
     def paragraph(self, para: Para, first_of_kind: bool = False, page_break: bool = False) -> etree._Element:
@@ -443,7 +556,14 @@ class DocxRenderer:
         if text:
             size = self.cell_size_hp if para.style.startswith("cell") else None
             rpr = el("w:rPr", None, el("w:sz", {"w:val": size}), el("w:szCs", {"w:val": size})) if size else None
-            p.append(text_run(text, rpr))
+            too_wide = None
+            if self.cell_room is not None:
+                # a word wider than its cell may break, between its syllables (a little margin
+                # for the word processors' own measuring)
+                pt = (size or self.size_of(spec)) / 2
+                room = self.cell_room - (spec.left + spec.right + (para.level * ITEM_STEP)) / 20
+                too_wide = lambda word: self.metrics.width(word, pt, spec.bold) > 0.95 * room  # noqa: E731
+            p.append(text_run(text, rpr, too_wide))
         if bookmark:
             p.append(el("w:bookmarkEnd", {"w:id": bid}))
         return p
@@ -456,6 +576,7 @@ class DocxRenderer:
     def table(self, table: Table, width: int) -> etree._Element:
         self.cell_size_hp = half_points(table.font_size_pt) if table.font_size_pt else None
         margin_lr = CELL_MARGIN_LR if table.font_size_pt is None else 20  # 1 pt in dense tables
+        self.margin_lr = margin_lr
         total = sum(table.columns)
         cols = [round(width * c / total) for c in table.columns]
         cols[-1] += width - sum(cols)
@@ -474,11 +595,14 @@ class DocxRenderer:
             el("w:tblLook", {"w:val": "0000", "w:firstRow": 0, "w:lastRow": 0, "w:firstColumn": 0, "w:lastColumn": 0, "w:noHBand": 1, "w:noVBand": 1}),
         )
         tbl = el("w:tbl", None, tblpr, el("w:tblGrid", None, *(el("w:gridCol", {"w:w": w}) for w in cols)))
+        heights = self.header_heights(table, cols, margin_lr)
         first = True
         for rows, is_header in ((table.header, True), (table.body, False)):
             for r, line in enumerate(grid(table, rows)):
                 loose = not is_header and r in table.loose_rows
                 trpr = el("w:trPr", None, None if loose else el("w:cantSplit"))
+                if is_header and r in heights:
+                    trpr.append(el("w:trHeight", {"w:val": heights[r], "w:hRule": "atLeast"}))
                 if is_header:
                     trpr.append(el("w:tblHeader"))
                 tr = el("w:tr", None, trpr)
@@ -491,6 +615,48 @@ class DocxRenderer:
                 tbl.append(tr)
         return tbl
 
+    def cell_height(self, cell: Cell, width: int, margin_lr: int) -> float:
+        """Return the height in twips that ``cell``'s text takes in a cell ``width`` twips wide."""
+        height = 2 * CELL_MARGIN_TB
+        for para in cell.paras:
+            spec = self.specs[para.style]
+            size = (self.cell_size_hp or self.table_hp) / 2 if spec.size == "table" else self.size_of(spec) / 2
+            room = (width - 2 * margin_lr - spec.left - spec.right) / 20
+            lines = self.metrics.lines(para.full_text, room, size, spec.bold)
+            height += lines * size * self.fonts.line_em * 20 + spec.before + spec.after
+        return height
+
+    def header_heights(self, table: Table, cols: list[int], margin_lr: int) -> dict[int, int]:
+        """Return the least height (twips) of each header row under a vertically merged cell.
+
+        LibreOffice grows the last row a merged cell spans so its text fits,
+        but not in the copies of the header it repeats on later pages: there
+        the merged cell is cut off. A row height stated in the file holds in
+        every copy, so the rows a merged cell spans are given the height its
+        text needs (estimated from the font's advance widths, slightly generous).
+        """
+        lines = grid(table, table.header)
+        natural = [0.0] * len(lines)
+        spans = []  # (first row, rows, height needed)
+        for r, line in enumerate(lines):
+            col = 0
+            for cell, continuation in line:
+                if not continuation:
+                    need = self.cell_height(cell, sum(cols[col:col + cell.colspan]), margin_lr)
+                    if cell.rowspan == 1:
+                        natural[r] = max(natural[r], need)
+                    else:
+                        spans.append((r, cell.rowspan, need))
+                col += cell.colspan
+        out: dict[int, int] = {}
+        for first, count, need in spans:
+            last = first + count - 1
+            above = sum(natural[first:last])
+            if above + natural[last] < need:
+                natural[last] = need - above
+                out[last] = round(natural[last] * 1.05)
+        return out
+
     def cell(self, cell: Cell, continuation: bool, width: int, header: bool, page_break: bool) -> etree._Element:
         tcpr = el("w:tcPr", None, el("w:tcW", {"w:w": width, "w:type": "dxa"}))
         if cell.colspan > 1:
@@ -501,20 +667,44 @@ class DocxRenderer:
             # a caption row: no lines but the one above the real header below it
             nil = {"w:val": "nil"}
             tcpr.append(el("w:tcBorders", None, el("w:top", nil), el("w:left", nil), el("w:right", nil)))
-        if cell.shade or cell.bar:
-            # a schedule bar month is a dark cell: consecutive ones read as one bar
-            fill = BAR_FILL if cell.bar else SHADE
-            tcpr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill}))
-        tcpr.append(el("w:vAlign", {"w:val": "center" if header else "top"}))
+        if cell.shade:
+            tcpr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": SHADE}))
+        if cell.bar:
+            # no side margins: the bar's rule runs to the cell edges and meets its neighbours'
+            tcpr.append(el("w:tcMar", None, el("w:left", {"w:w": 0, "w:type": "dxa"}), el("w:right", {"w:w": 0, "w:type": "dxa"})))
+        tcpr.append(el("w:vAlign", {"w:val": "center" if header or cell.bar else "top"}))
         tc = el("w:tc", None, tcpr)
         paras = cell.paras if not continuation else ()
-        if paras:
+        if cell.bar:
+            tc.append(self.bar_paragraph(cell.bar, width))
+        elif paras:
+            self.cell_room = (width - 2 * self.margin_lr) / 20
             for i, para in enumerate(paras):
                 tc.append(self.paragraph(para, page_break=page_break and i == 0))
+            self.cell_room = None
         else:
             style = cell.paras[0].style if cell.paras else "cell"
             tc.append(self.empty_paragraph(style))
         return tc
+
+    def bar_paragraph(self, bar: str, width: int) -> etree._Element:
+        """Return the paragraph drawing a schedule bar's part in one month cell of ``width`` twips.
+
+        The bar is the paragraph's bottom border under a 1 pt line, between
+        indents: a rule from the middle of the first month to the middle of
+        the last, continuous across the months (and the black column rules)
+        between, in Word and LibreOffice alike.
+        """
+        left, right = BAR_INSET[bar]
+        border = {"w:val": "single", "w:sz": BAR_SIZE, "w:space": 0, "w:color": "000000"}
+        ppr = el(
+            "w:pPr", None,
+            el("w:pStyle", {"w:val": self.specs["cell"].style_id}),
+            el("w:pBdr", None, el("w:bottom", border)),
+            el("w:spacing", {"w:before": 0, "w:after": 0, "w:line": 20, "w:lineRule": "exact"}),
+            el("w:ind", {"w:left": round(width * left), "w:right": round(width * right), "w:firstLine": 0}),
+        )
+        return el("w:p", None, ppr)
 
     # -- table of contents --
     def toc(self, toc: Toc) -> list[etree._Element]:
@@ -585,8 +775,9 @@ class DocxRenderer:
             def rpr():
                 if not thai:
                     return None
-                # Thai language on the digits: LibreOffice's "Context" numerals then draws Thai digits
-                return el("w:rPr", None, el("w:lang", {"w:val": "th-TH", "w:eastAsia": "th-TH", "w:bidi": "th-TH"}))
+                # the digit font draws 1, 2 … as ๑, ๒ … in LibreOffice (it ignores thaiNumbers)
+                style = el("w:rStyle", {"w:val": PAGE_NUMBER_STYLE})
+                return el("w:rPr", None, style, el("w:lang", {"w:val": "th-TH", "w:eastAsia": "th-TH", "w:bidi": "th-TH"}))
 
             begin, end = field_runs(" PAGE ", rpr)
             for r in begin:
@@ -645,6 +836,6 @@ class DocxRenderer:
         return repack(out.getvalue())
 
 
-def render_docx(document: Document, font_family: str = "TH SarabunPSK") -> bytes:
-    """Return the DOCX of ``document`` (the same bytes for the same Document)."""
-    return DocxRenderer(document, font_family).render()
+def render_docx(document: Document, fonts: FontSet | None = None) -> bytes:
+    """Return the DOCX of ``document`` (the same bytes for the same Document), its fonts embedded."""
+    return DocxRenderer(document, fonts or find_fonts()).render()

@@ -1,0 +1,269 @@
+"""The DOCX as LibreOffice shows it on a PC without the Thai font: embedded fonts, Thai page digits, bars, headers.
+
+One small operational plan (ผด.01, a ผด.02 table crossing a page, bars) is
+rendered with Thai digits and converted to PDF by LibreOffice once per
+session, in an environment whose fontconfig hides every Thai font (the
+book's own font folder is added and then hidden, so the rule is seen to
+work) and with a throw-away LibreOffice profile.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from fontTools.ttLib import TTFont
+from lxml import etree
+from pypdf import PdfReader
+
+from assembler.fonts import find_fonts
+from assembler.records import load
+from assembler.render.docx import render_docx
+from assembler.render.docx_fonts import DIGIT_FAMILY, obfuscate
+from assembler.view import build_document
+
+from .conftest import FIXTURES, ROOT
+
+OPS = FIXTURES / "operations-minimal.yaml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: output/anticorruption.docx before the fonts were embedded (commit 44472d4): 62,234 bytes
+DOCX_BYTES_BEFORE_FONTS = 62_234
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+  <selectfont>
+    <acceptfont><glob>{profile}/*</glob></acceptfont>
+    <rejectfont><pattern><patelt name="lang"><string>th</string></patelt></pattern></rejectfont>
+  </selectfont>
+</fontconfig>
+"""
+
+
+@pytest.fixture(scope="session")
+def no_thai_env(tmp_path_factory) -> dict:
+    """Return an environment in which fontconfig knows no Thai font, and a fresh LibreOffice profile."""
+    base = tmp_path_factory.mktemp("lo")
+    profile = base / "profile"
+    conf = base / "fonts.conf"
+    text = FONTS_CONF.format(fonts=ROOT / "fonts", cache=base / "fc-cache", profile=profile)
+    conf.write_text(text, encoding="utf-8")
+    # the same without the rule: the book's font is then seen
+    visible = base / "fonts-visible.conf"
+    visible.write_text(re.sub(r"<selectfont>.*</selectfont>", "", text, flags=re.S), encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(base))
+    return {"env": env, "profile": profile, "dir": base, "visible": dict(env, FONTCONFIG_FILE=str(visible))}
+
+
+@pytest.fixture(scope="session")
+def document():
+    plan, _ = load(OPS)
+    return build_document(plan, thai_digits=True)
+
+
+@pytest.fixture(scope="session")
+def lo_pdf(no_thai_env, document) -> Path:
+    """Return LibreOffice's PDF of the small book's DOCX, converted where no Thai font is installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed (scripts/sysdeps installs libreoffice-writer-nogui)"
+    out = no_thai_env["dir"]
+    docx = out / "book.docx"
+    docx.write_bytes(render_docx(document))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={no_thai_env['profile'].as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+        env=no_thai_env["env"], check=True, capture_output=True, timeout=180,
+    )
+    return out / "book.pdf"
+
+
+def fc_list(env: dict, *args: str) -> str:
+    return subprocess.run(["fc-list", *args], env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_fontconfig_rule_hides_the_thai_font(no_thai_env):
+    assert "Laksaman" in fc_list(no_thai_env["visible"], ":lang=th", "family")
+    families = fc_list(no_thai_env["env"], ":", "family")
+    assert families.strip() and "Laksaman" not in families and "Sarabun" not in families
+    assert fc_list(no_thai_env["env"], ":lang=th", "family").strip() == ""
+
+
+def test_libreoffice_draws_every_thai_letter_in_the_embedded_font(lo_pdf):
+    listing = subprocess.run(["pdffonts", str(lo_pdf)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in listing.splitlines()[2:]]
+    assert any(n.endswith("+THSarabunPSK") for n in names), listing
+    assert any(n.endswith("+THSarabunPSK-Bold") for n in names), listing
+    with pdfplumber.open(lo_pdf) as pdf:
+        thai = [c for page in pdf.pages for c in page.chars if re.match("[\u0e01-\u0e5b]", c["text"])]
+    assert len(thai) > 500
+    fonts = {c["fontname"].split("+")[-1] for c in thai}
+    assert fonts <= {"THSarabunPSK", "THSarabunPSK-Bold", "PBThaiDigits"}, fonts
+
+
+def glyph_outlines(font: TTFont, names) -> dict:
+    """Return each named glyph's outline (coordinates and contour ends)."""
+    glyf = font["glyf"]
+    out = {}
+    for name in names:
+        coords, ends, _ = glyf[name].getCoordinates(glyf)
+        out[name] = (tuple(coords), tuple(ends))
+    return out
+
+
+def test_page_numbers_are_drawn_as_thai_digits(lo_pdf):
+    """The page numbers' glyphs are Thai digit outlines (their extracted text still reads 1, 2 …)."""
+    with pdfplumber.open(lo_pdf) as pdf:
+        numbers = []
+        for page in pdf.pages:
+            top = [c for c in page.chars if c["top"] < 60 and c["text"].strip()]
+            if top:
+                numbers.append("".join(c["text"] for c in top))
+                assert {c["fontname"].split("+")[-1] for c in top} == {DIGIT_FAMILY.replace(" ", "")}
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) >= 3
+    book = TTFont(find_fonts().regular)
+    cmap = book.getBestCmap()
+    thai = {outline: chr(code) for code in range(0x0E50, 0x0E5A) for outline in glyph_outlines(book, [cmap[code]]).values()}
+    arabic = {outline for code in range(0x30, 0x3A) for outline in glyph_outlines(book, [cmap[code]]).values()}
+    reader = PdfReader(lo_pdf)
+    digit_fonts = {
+        font["/BaseFont"]: font
+        for page in reader.pages
+        for font in (ref.get_object() for ref in page["/Resources"]["/Font"].values())
+        if "PBThaiDigits" in font["/BaseFont"]
+    }
+    assert len(digit_fonts) == 1
+    (font,) = digit_fonts.values()
+    embedded = TTFont(io.BytesIO(font["/FontDescriptor"]["/FontFile2"].get_data()))
+    drawn = glyph_outlines(embedded, embedded.getGlyphOrder()[1:])
+    assert len(drawn) == len({d for n in numbers for d in n})
+    for name, outline in drawn.items():
+        assert outline in thai and outline not in arabic, name
+
+
+def test_bars_are_thick_lines_across_the_months(lo_pdf, document):
+    """Each bar is a 5 pt rule from the middle of its first month to the middle of its last."""
+    table = next(b for s in document.sections for b in s.blocks if getattr(b, "style", "") == "schedule")
+    wanted = []  # the months of each bar, row by row
+    for row in table.body:
+        for i, mark in enumerate(c.bar for c in row[-12:]):
+            if mark in ("start", "single"):
+                wanted.append([i])
+            elif mark in ("mid", "end"):
+                wanted[-1].append(i)
+    found = []
+    with pdfplumber.open(lo_pdf) as pdf:
+        for page in pdf.pages:
+            heads = [w for w in page.extract_words() if w["text"] in ("ต.ค.", "ก.ย.")]
+            if len(heads) < 2:
+                continue
+            first, last = ((w["x0"] + w["x1"]) / 2 for w in heads[:2])
+            centres = [first + i * (last - first) / 11 for i in range(12)]
+            rules = {(round(e["x0"], 1), round(e["x1"], 1), round(e["top"])) for e in page.lines if e["linewidth"] >= 4}
+            bars = []  # pieces on one height that touch make one bar
+            for x0, x1, top in sorted(rules, key=lambda r: (r[2], r[0])):
+                if bars and bars[-1][2] == top and x0 <= bars[-1][1] + 1.5:
+                    bars[-1][1] = max(bars[-1][1], x1)
+                else:
+                    bars.append([x0, x1, top])
+            for x0, x1, _ in bars:
+                found.append([i for i, c in enumerate(centres) if x0 - 1 <= c <= x1 + 1])
+    assert found == wanted and wanted
+
+
+def merged_header_text(page, anchor: str) -> str | None:
+    """Return the text inside the header cell holding the word ``anchor`` (between its rules), or None."""
+    words = [w for w in page.extract_words() if w["text"].startswith(anchor)]
+    if not words:
+        return None
+    w = words[0]
+    v = [e for e in page.edges if e["orientation"] == "v" and e["top"] <= w["top"] <= e["bottom"]]
+    left = max((e["x0"] for e in v if e["x0"] <= w["x0"] + 1), default=0)
+    right = min((e["x0"] for e in v if e["x0"] >= w["x1"] - 1), default=page.width)
+    h = [e for e in page.edges if e["orientation"] == "h" and e["x0"] <= left + 1 and e["x1"] >= right - 1]
+    top = max((e["top"] for e in h if e["top"] <= w["top"]), default=0)
+    bottom = min((e["top"] for e in h if e["top"] >= w["bottom"]), default=page.height)
+    inside = [c for c in page.chars if left <= (c["x0"] + c["x1"]) / 2 <= right and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    inside.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    return "".join(c["text"] for c in inside if c["text"].strip())
+
+
+def test_repeated_header_rows_are_whole_on_every_page(lo_pdf):
+    """A merged header cell shows all its lines on the table's continuation pages too."""
+    pages = 0
+    with pdfplumber.open(lo_pdf) as pdf:
+        for page in pdf.pages:
+            if not [w for w in page.extract_words() if w["text"] == "ต.ค."]:
+                continue
+            pages += 1
+            area = merged_header_text(page, "(สถ")  # พื้นที่ (สถานที่ดำเนินการ): its last line ends ")"
+            unit = merged_header_text(page, "หน่วย")  # หน่วยดำเนินการ
+            assert area and area.endswith(")"), (page.page_number, area)
+            assert unit and unit.endswith("ร"), (page.page_number, unit)
+    assert pages >= 2  # the table crosses a page
+
+
+# -- the package --------------------------------------------------------------------
+
+
+def test_fonts_are_embedded_obfuscated_and_named_as_declared(document):
+    blob = render_docx(document)
+    assert render_docx(document) == blob
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        table = z.read("word/fontTable.xml")
+        rels = z.read("word/_rels/fontTable.xml.rels")
+        settings = z.read("word/settings.xml").decode()
+        types = z.read("[Content_Types].xml").decode()
+        parts = {n: z.read(n) for n in z.namelist() if n.startswith("word/fonts/")}
+    assert "<w:embedTrueTypeFonts/>" in settings and "<w:saveSubsetFonts/>" in settings
+    assert "obfuscatedFont" in types
+    root = etree.fromstring(table)
+    embeds = {f.get(f"{W}name"): f for f in root.findall(f"{W}font")}
+    assert {"TH SarabunPSK", DIGIT_FAMILY} <= set(embeds)
+    targets = {r.get("Id"): r.get("Target") for r in etree.fromstring(rels)}
+    found = {}
+    for name, entry in embeds.items():
+        for style in ("Regular", "Bold"):
+            embed = entry.find(f"{W}embed{style}")
+            if embed is None:
+                continue
+            key = embed.get(f"{W}fontKey")
+            assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key)
+            assert embed.get(f"{W}subsetted") == "true"
+            data = parts["word/" + targets[embed.get(f"{R}id")]]
+            assert data[:4] != b"\x00\x01\x00\x00"  # obfuscated: not readable as it stands
+            font = TTFont(io.BytesIO(obfuscate(data, key)))
+            found[(name, style)] = (font["name"].getDebugName(1), font.getBestCmap())
+    # bold as a second face of the same family; Thai block and ำ's parts there
+    assert found[("TH SarabunPSK", "Regular")][0] == "TH SarabunPSK"
+    assert found[("TH SarabunPSK", "Bold")][0] == "TH SarabunPSK"
+    for style in ("Regular", "Bold"):
+        cmap = found[("TH SarabunPSK", style)][1]
+        assert all(code in cmap for code in (0x0E33, 0x0E4D, 0x0E32, 0x0E01, 0x0E2E, 0x0E50, 0x0E59, 0x41, 0x7A))
+        assert len([c for c in cmap if 0x0E00 <= c <= 0x0E7F]) >= 85  # the whole Thai block Laksaman draws
+    family, cmap = found[(DIGIT_FAMILY, "Regular")]
+    assert family == DIGIT_FAMILY
+    assert all(cmap[0x30 + i] == cmap[0x0E50 + i] for i in range(10))
+
+
+def test_arabic_digit_books_carry_no_digit_font():
+    plan, _ = load(OPS)
+    blob = render_docx(build_document(plan, thai_digits=False))
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        assert DIGIT_FAMILY not in z.read("word/fontTable.xml").decode()
+        assert len([n for n in z.namelist() if n.startswith("word/fonts/")]) == 2
+
+
+def test_example_docx_stays_under_three_times_its_size_without_fonts(example_build):
+    size = example_build["docx"].stat().st_size
+    assert size < 3 * DOCX_BYTES_BEFORE_FONTS, size
+    with zipfile.ZipFile(example_build["docx"]) as z:
+        assert len([n for n in z.namelist() if n.startswith("word/fonts/")]) == 3
