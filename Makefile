@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench sysdeps clean
+.PHONY: demo test bench sysdeps sysdeps-test clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,13 +15,16 @@ $(STAMP): pyproject.toml
 sysdeps:
 	@sh scripts/sysdeps
 
+sysdeps-test:
+	@sh scripts/sysdeps test
+
 demo: sysdeps $(STAMP)
 	$(VENV)/bin/planbook build examples/ -o output --jobs 2
 
-test: sysdeps $(STAMP)
+test: sysdeps-test $(STAMP)
 	$(PY) -m pytest
 
-bench: sysdeps $(STAMP)
+bench: sysdeps-test $(STAMP)
 	$(PY) bench/bench.py
 
 clean:
