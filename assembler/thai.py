@@ -104,28 +104,14 @@ def _dictionary(kind: str = "words"):
 def segment(text: str) -> tuple[str, ...]:
     """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
 
-    Used by the PDF renderer so lines break only between these words.
+    The PDF renderer lets lines break only between these words (see
+    render/weasy.py).
     """
     return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()))
 
 
-#: In narrow table cells, words longer than this may break between syllables.
-CELL_WORD_CHARS = 8
-
-
 @lru_cache(maxsize=4096)
-def break_units(text: str, narrow: bool = False) -> tuple[str, ...]:
-    """Return ``text`` cut where a line may break.
-
-    Prose breaks only between pythainlp words. In a narrow table cell a long
-    compound word (องค์กรปกครองส่วนท้องถิ่น) would overflow its column, so words
-    longer than CELL_WORD_CHARS may also break between their syllables.
-    """
-    units: list[str] = []
-    for word in segment(text):
-        if narrow and len(word) > CELL_WORD_CHARS and is_thai(word[0]):
-            # syllable_tokenize(engine="dict") is newmm over the syllable list
-            units.extend(word_tokenize(word, engine="newmm", custom_dict=_dictionary("syllables")))
-        else:
-            units.append(word)
-    return tuple(units)
+def syllables(word: str) -> tuple[str, ...]:
+    """Return ``word`` cut into syllables (pythainlp's syllable list, newmm)."""
+    # syllable_tokenize(engine="dict") is newmm over the syllable list
+    return tuple(word_tokenize(word, engine="newmm", custom_dict=_dictionary("syllables")))
