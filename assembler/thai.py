@@ -88,26 +88,41 @@ def is_thai(char: str) -> bool:
     return bool(_THAI_CHAR.match(char))
 
 
-@lru_cache(maxsize=2)
+#: Longer words are compounds (names of agencies and laws): lines may break between their parts.
+COMPOUND_CHARS = 20
+
+
+@lru_cache(maxsize=3)
 def _dictionary(kind: str = "words"):
-    """Return pythainlp's word (or syllable) list as a trie, built once.
+    """Return pythainlp's word (or syllable, or short word) list as a trie, built once.
 
     pythainlp rebuilds the same trie on every call without it (15 ms each).
     """
     from pythainlp.corpus.common import thai_syllables, thai_words
     from pythainlp.util import dict_trie
 
-    return dict_trie(thai_words() if kind == "words" else thai_syllables())
+    if kind == "syllables":
+        return dict_trie(thai_syllables())
+    if kind == "short":
+        return dict_trie([w for w in thai_words() if len(w) <= COMPOUND_CHARS])
+    return dict_trie(thai_words())
 
 
 @lru_cache(maxsize=4096)
 def segment(text: str) -> tuple[str, ...]:
     """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
 
-    The PDF renderer lets lines break only between these words (see
-    render/weasy.py).
+    A word longer than COMPOUND_CHARS (สำนักงานคณะกรรมการป้องกันและปราบปราม…)
+    is cut into the shorter words it is made of. The PDF renderer lets lines
+    break only between these words (see render/weasy.py).
     """
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()))
+    out: list[str] = []
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()):
+        if len(word) > COMPOUND_CHARS and is_thai(word[0]):
+            out.extend(word_tokenize(word, engine="newmm", custom_dict=_dictionary("short")))
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
