@@ -183,3 +183,31 @@ def test_justified_prose_lines_end_flush_at_the_right_margin(example_pdf):
 
 def _flat(text: str) -> str:
     return re.sub(r"[\s\u200b]+", "", unicodedata.normalize("NFC", text))
+
+
+def test_a_line_justified_twice_is_justified_once():
+    text = "๑. " + "การบริหารงานบุคคล ผู้รับผิดชอบ ดำเนินการ " * 6
+    html = f'{FACE}<p style="{FONT}; width: 8cm; text-align: justify">{thai_markup(text)} <b>{thai_markup(text)}</b></p>'
+    weasy.install()
+    document = weasyprint.HTML(string=html, base_url=str(ROOT / "templates") + "/").render()
+    lines = []
+
+    def walk(box):
+        if type(box).__name__ == "LineBox":
+            lines.append(box)
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(document.pages[0]._page_box)
+    assert len(lines) > 3
+    line = next(line for line in lines if len(list(_texts(line))) > 1)  # plain and bold text on one line
+    right = 8 / 2.54 * 96 + line.position_x  # CSS px
+
+    def layout_of(line):
+        return [(round(b.position_x, 2), round(b.width, 2), round(b.pango_layout.planbook_spacing[0], 2)) for b in _texts(line)]
+
+    first = layout_of(line)
+    ends = [b.position_x + b.width for b in _texts(line)]
+    assert abs(max(ends) - right) < 0.1 and first[0][2] > 0
+    weasy._justify_line(None, line, 0)  # justified again: nothing left to spread
+    assert layout_of(line) == first

@@ -259,21 +259,16 @@ def _justify_line(context, line, extra_width):
     before the line's last visible cluster, so the line's ink grows exactly
     as its width. How much a box grows per point of spacing is measured
     with Pango itself (Thai clusters with marks, ำ, spaces). A line justified
-    again starts from its natural widths: spacing never accumulates.
+    again is first put back as it was: spacing never accumulates.
     """
     from weasyprint.formatting_structure import boxes
 
+    extra_width += _unjustify(line)
     texts = [box for box in _text_boxes(line) if box.text.strip(" " + ZWSP)]
-    for box in _text_boxes(line):  # undo an earlier justification
-        natural = getattr(box, "planbook_natural", None)
-        if natural is not None:
-            extra_width += box.width - natural
-            box.width = natural
     if not texts or extra_width <= 0:
         return
     growth, probe = {}, 8  # id(box) -> (spacing range end, natural width, growth per unit of spacing)
     for box in texts:
-        box.planbook_natural = box.width
         end = _last_cluster_start(box.text) if box is texts[-1] else len(box.text.encode())
         natural = _spaced_width(context, box, 0, end)
         growth[id(box)] = end, natural, (_spaced_width(context, box, probe, end) - natural) / probe
@@ -287,28 +282,49 @@ def _justify_line(context, line, extra_width):
         spacing *= extra_width / grown
 
     def place(box, x_advance):
+        """Move ``box`` by ``x_advance``, widen it; return the advance for the boxes after it."""
+        before = x_advance
         if isinstance(box, boxes.TextBox):
             box.position_x += x_advance
             if id(box) in growth:
                 end, natural, _ = growth[id(box)]
+                box.planbook_layout = box.pango_layout
                 box.pango_layout = _spaced_layout(context, box, spacing, end)
                 first, _ = box.pango_layout.get_first_line()
-                grown = line_break.line_size(first, box.style)[0] - natural
+                x_advance += line_break.line_size(first, box.style)[0] - natural
                 box.pango_layout.deactivate()
-                box.width += grown
-                x_advance += grown
+                box.width += x_advance - before
         elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
             box.position_x += x_advance
-            before = x_advance
             for child in box.children:
                 if child.is_in_normal_flow():
                     x_advance = place(child, x_advance)
             box.width += x_advance - before
         else:
             box.translate(x_advance, 0)
+        box.planbook_moved = before, x_advance - before  # (shift, growth), for _unjustify
         return x_advance
 
     place(line, 0)
+
+
+def _unjustify(box) -> float:
+    """Put a box justified by _justify_line back as it was; return the width it had gained."""
+    from weasyprint.formatting_structure import boxes
+
+    shift, grown = getattr(box, "planbook_moved", (0, 0))
+    if isinstance(box, (boxes.TextBox, boxes.LineBox, boxes.InlineBox)):
+        box.position_x -= shift
+        box.width -= grown
+        if getattr(box, "planbook_layout", None) is not None:
+            box.pango_layout, box.planbook_layout = box.planbook_layout, None
+        for child in getattr(box, "children", ()):
+            if child.is_in_normal_flow():
+                _unjustify(child)
+    else:
+        box.translate(-shift, 0)
+    box.planbook_moved = 0, 0
+    return grown
 
 
 # 3. The PDF text layer -------------------------------------------------------
