@@ -12,7 +12,7 @@ place. :func:`install` applies the patches once; render/pdf.py calls it.
    lay out in a limited width, every run of text between zero-width spaces and
    spaces that holds a Thai letter gets a Pango ``allow_breaks=false``
    attribute over its bytes, so libthai cannot cut inside it. A run wider than
-   the whole line (or cell) by itself, met at the start of a line, may break
+   the whole line (or cell) by itself, in text that starts a line, may break
    between its syllables (pythainlp), where libthai offers a break.
 2. **Thai distributed justification** (``justify_line``). WeasyPrint widens
    only spaces, and Thai has few. A justified line instead gets letter
@@ -28,7 +28,6 @@ place. :func:`install` applies the patches once; render/pdf.py calls it.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from io import BytesIO
 
 import weasyprint
@@ -36,7 +35,7 @@ from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.text import line_break
-from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, gobject, pango
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
 from ..thai import syllables
 
@@ -166,7 +165,7 @@ def word_ranges(text: str, style) -> list[tuple[int, int]]:
     """Return the UTF-8 byte ranges of ``text`` where a line must not break.
 
     Every run holding a Thai letter, or, for a run that alone is wider than
-    the line it starts, each of its syllables.
+    the line (in text that starts the line), each of its syllables.
     """
     out, char, byte = [], 0, 0
     for match in _RUN.finditer(text):
@@ -184,7 +183,7 @@ def word_ranges(text: str, style) -> list[tuple[int, int]]:
 
 
 def _wider_than_line(run: str, style) -> bool:
-    """Return whether ``run`` starts the line being split and is wider than it."""
+    """Return whether ``run`` is in text starting the line being split, and wider than that line."""
     width = _line["max_width"]
     if width is None or _line["minimum"] or not _line["line_start"]:
         return False
