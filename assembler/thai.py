@@ -92,20 +92,25 @@ def is_thai(char: str) -> bool:
 COMPOUND_CHARS = 20
 
 
-@lru_cache(maxsize=3)
+@lru_cache(maxsize=2)
 def _dictionary(kind: str = "words"):
-    """Return pythainlp's word (or syllable, or short word) list as a trie, built once.
+    """Return pythainlp's word (or syllable) list as a trie, built once.
 
     pythainlp rebuilds the same trie on every call without it (15 ms each).
     """
     from pythainlp.corpus.common import thai_syllables, thai_words
     from pythainlp.util import dict_trie
 
-    if kind == "syllables":
-        return dict_trie(thai_syllables())
-    if kind == "short":
-        return dict_trie([w for w in thai_words() if len(w) <= COMPOUND_CHARS])
-    return dict_trie(thai_words())
+    return dict_trie(thai_words() if kind == "words" else thai_syllables())
+
+
+def _compound_parts(word: str) -> list[str]:
+    """Return a long dictionary word cut into the shorter dictionary words it holds."""
+    from pythainlp.util import dict_trie
+
+    words = _dictionary()
+    inside = {p for i in range(len(word)) for p in words.prefixes(word[i:]) if len(p) <= COMPOUND_CHARS}
+    return word_tokenize(word, engine="newmm", custom_dict=dict_trie(inside))
 
 
 @lru_cache(maxsize=4096)
@@ -119,7 +124,7 @@ def segment(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()):
         if len(word) > COMPOUND_CHARS and is_thai(word[0]):
-            out.extend(word_tokenize(word, engine="newmm", custom_dict=_dictionary("short")))
+            out.extend(_compound_parts(word))
         else:
             out.append(word)
     return tuple(out)
