@@ -104,13 +104,15 @@ def _dictionary(kind: str = "words"):
     return dict_trie(thai_words() if kind == "words" else thai_syllables())
 
 
-def _compound_parts(word: str) -> list[str]:
-    """Return a long dictionary word cut into the shorter dictionary words it holds."""
+@lru_cache(maxsize=1024)
+def compound_parts(word: str, longest: int) -> tuple[str, ...]:
+    """Return ``word`` cut into dictionary words of at most ``longest`` letters, or () if it is not made of such."""
     from pythainlp.util import dict_trie
 
     words = _dictionary()
-    inside = {p for i in range(len(word)) for p in words.prefixes(word[i:]) if len(p) <= COMPOUND_CHARS}
-    return word_tokenize(word, engine="newmm", custom_dict=dict_trie(inside))
+    inside = {p for i in range(len(word)) for p in words.prefixes(word[i:]) if len(p) <= longest}
+    parts = tuple(word_tokenize(word, engine="newmm", custom_dict=dict_trie(inside)))
+    return parts if all(p in inside for p in parts) else ()
 
 
 @lru_cache(maxsize=4096)
@@ -124,7 +126,7 @@ def segment(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()):
         if len(word) > COMPOUND_CHARS and is_thai(word[0]):
-            out.extend(_compound_parts(word))
+            out.extend(compound_parts(word, COMPOUND_CHARS) or (word,))
         else:
             out.append(word)
     return tuple(out)

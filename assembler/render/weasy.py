@@ -13,7 +13,9 @@ place. :func:`install` applies the patches once; render/pdf.py calls it.
    spaces that holds a Thai letter gets a Pango ``allow_breaks=false``
    attribute over its bytes, so libthai cannot cut inside it. A run wider than
    the whole line (or cell) by itself, in text that starts a line, may break
-   between its syllables (pythainlp), where libthai offers a break.
+   between the words it is made of, or the syllables of a word still too
+   wide (pythainlp); the book's CSS (overflow-wrap: anywhere) lets Pango
+   break there even where libthai would not.
 2. **Thai distributed justification** (``justify_line``). WeasyPrint widens
    only spaces, and Thai has few. A justified line instead gets letter
    spacing over all its grapheme clusters (Pango's letter-spacing attribute),
@@ -37,7 +39,7 @@ from weasyprint.draw import text as weasy_draw_text
 from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
-from ..thai import syllables
+from ..thai import compound_parts, syllables
 
 #: The WeasyPrint version these patches were written and tested against.
 WEASYPRINT_VERSION = "70.0"
@@ -164,8 +166,9 @@ _THAI = re.compile("[\u0e00-\u0e7f]")
 def word_ranges(text: str, style) -> list[tuple[int, int]]:
     """Return the UTF-8 byte ranges of ``text`` where a line must not break.
 
-    Every run holding a Thai letter, or, for a run that alone is wider than
-    the line (in text that starts the line), each of its syllables.
+    Every run holding a Thai letter; a run that alone is wider than the line
+    (in text that starts the line) is cut into the words it is made of, and
+    those still too wide into their syllables.
     """
     out, char, byte = [], 0, 0
     for match in _RUN.finditer(text):
@@ -174,7 +177,13 @@ def word_ranges(text: str, style) -> list[tuple[int, int]]:
         start, char = byte, match.start()
         if len(run) < 2 or not _THAI.search(run):
             continue
-        parts = syllables(run) if _wider_than_line(run, style) else (run,)
+        parts = [run]
+        if _wider_than_line(run, style):
+            # the words it is made of (ลาน|สาธารณะ), then syllables of those still too wide
+            parts = [
+                syllable for word in compound_parts(run, len(run) - 1) or (run,)
+                for syllable in (syllables(word) if _wider_than_line(word, style) else (word,))
+            ]
         for part in parts:
             size = len(part.encode())
             out.append((start, start + size))
