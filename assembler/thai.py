@@ -111,6 +111,8 @@ def compound_parts(word: str, longest: int) -> tuple[str, ...]:
 
     words = _dictionary()
     inside = {p for i in range(len(word)) for p in words.prefixes(word[i:]) if len(p) <= longest}
+    if not inside:  # (an empty custom dictionary would make pythainlp load its own)
+        return ()
     parts = tuple(word_tokenize(word, engine="newmm", custom_dict=dict_trie(inside)))
     return parts if all(p in inside for p in parts) else ()
 

@@ -14,7 +14,7 @@ place. :func:`install` applies the patches once; render/pdf.py calls it.
    attribute over its bytes, so libthai cannot cut inside it. A run wider than
    the whole line (or cell) by itself, in text that starts a line, may break
    between the words it is made of, or the syllables of a word still too
-   wide (pythainlp); the book's CSS (overflow-wrap: anywhere) lets Pango
+   wide (pythainlp); the book's CSS (overflow-wrap: break-word) lets Pango
    break there even where libthai would not.
 2. **Thai distributed justification** (``justify_line``). WeasyPrint widens
    only spaces, and Thai has few. A justified line instead gets letter
