@@ -88,6 +88,10 @@ def is_thai(char: str) -> bool:
     return bool(_THAI_CHAR.match(char))
 
 
+#: Longer words are compounds (names of agencies and laws): lines may break between their parts.
+COMPOUND_CHARS = 20
+
+
 @lru_cache(maxsize=2)
 def _dictionary(kind: str = "words"):
     """Return pythainlp's word (or syllable) list as a trie, built once.
@@ -100,32 +104,38 @@ def _dictionary(kind: str = "words"):
     return dict_trie(thai_words() if kind == "words" else thai_syllables())
 
 
+@lru_cache(maxsize=1024)
+def compound_parts(word: str, longest: int) -> tuple[str, ...]:
+    """Return ``word`` cut into dictionary words of at most ``longest`` letters, or () if it is not made of such."""
+    from pythainlp.util import dict_trie
+
+    words = _dictionary()
+    inside = {p for i in range(len(word)) for p in words.prefixes(word[i:]) if len(p) <= longest}
+    if not inside:  # (an empty custom dictionary would make pythainlp load its own)
+        return ()
+    parts = tuple(word_tokenize(word, engine="newmm", custom_dict=dict_trie(inside)))
+    return parts if all(p in inside for p in parts) else ()
+
+
 @lru_cache(maxsize=4096)
 def segment(text: str) -> tuple[str, ...]:
     """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
 
-    Used by the PDF renderer so lines break only between these words.
+    A word longer than COMPOUND_CHARS (สำนักงานคณะกรรมการป้องกันและปราบปราม…)
+    is cut into the shorter words it is made of. The PDF renderer lets lines
+    break only between these words (see render/weasy.py).
     """
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()))
-
-
-#: In narrow table cells, words longer than this may break between syllables.
-CELL_WORD_CHARS = 8
+    out: list[str] = []
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()):
+        if len(word) > COMPOUND_CHARS and is_thai(word[0]):
+            out.extend(compound_parts(word, COMPOUND_CHARS) or (word,))
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
-def break_units(text: str, narrow: bool = False) -> tuple[str, ...]:
-    """Return ``text`` cut where a line may break.
-
-    Prose breaks only between pythainlp words. In a narrow table cell a long
-    compound word (องค์กรปกครองส่วนท้องถิ่น) would overflow its column, so words
-    longer than CELL_WORD_CHARS may also break between their syllables.
-    """
-    units: list[str] = []
-    for word in segment(text):
-        if narrow and len(word) > CELL_WORD_CHARS and is_thai(word[0]):
-            # syllable_tokenize(engine="dict") is newmm over the syllable list
-            units.extend(word_tokenize(word, engine="newmm", custom_dict=_dictionary("syllables")))
-        else:
-            units.append(word)
-    return tuple(units)
+def syllables(word: str) -> tuple[str, ...]:
+    """Return ``word`` cut into syllables (pythainlp's syllable list, newmm)."""
+    # syllable_tokenize(engine="dict") is newmm over the syllable list
+    return tuple(word_tokenize(word, engine="newmm", custom_dict=_dictionary("syllables")))

@@ -45,11 +45,10 @@ def pdf_pages(pdf: Path) -> list[tuple[str, str]]:
 def normalise(text: str) -> str:
     """Return text without white space, in one canonical form, for comparing PDF and DOCX.
 
-    The PDF's text layer gives every glyph its own character (see
-    render/pdf.py ThaiTextLayer), in drawing order: ำ, which HarfBuzz draws as
-    NIKHAHIT + SARA AA, reads ํา (NFKC folds both sides to that), and marks
-    stacked on one letter (a vowel below, a tone mark, ์) come in the order
-    they are drawn, so each run of marks is put in one order on both sides.
+    The PDF's text layer reads as written (render/weasy.py; tests/test_weasy.py
+    compares it strictly); this comparison stays forgiving for other PDF
+    readers: ำ and ํา fold to one form (NFKC), and each run of stacked marks
+    (a vowel below, a tone mark, ์) is put in one order on both sides.
     """
     text = re.sub(r"[\s\u200b\u2060]+", "", unicodedata.normalize("NFKC", text))
     return THAI_MARKS.sub(lambda m: "".join(sorted(m.group())), text)

@@ -6,12 +6,11 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
-from pythainlp.tokenize import syllable_tokenize, word_tokenize
 
 from assembler.cli import main
 from assembler.document import Para, Table
 from assembler.records import load
-from assembler.thai import CELL_WORD_CHARS, Numerals
+from assembler.thai import Numerals, segment, syllables
 from assembler.view import build_document
 
 from .conftest import EXAMPLE, FIXTURES, normalise, pdf_pages
@@ -73,34 +72,35 @@ def test_arabic_digits_switch(tmp_path):
     assert "20,000" in text and "2566" in text
 
 
-def allowed_breaks(text: str, narrow: bool) -> set[int]:
-    """Offsets (in normalised text) where pythainlp allows a line break.
-
-    Prose: between words (newmm). Table cells: also between the syllables of
-    words longer than CELL_WORD_CHARS, which would not fit a narrow column.
-    """
-    bounds, pos = set(), 0
-    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
-        parts = [word]
-        if narrow and len(word) > CELL_WORD_CHARS:
-            parts = syllable_tokenize(word, engine="dict")
-        for part in parts:
+def word_spans(text: str) -> list[tuple[int, int, set[int]]]:
+    """Return (start, end, syllable boundaries) of each pythainlp word, in normalised offsets."""
+    out, pos = [], 0
+    for word in segment(text):
+        start, cuts = pos, set()
+        for part in syllables(word) if word.strip() else (word,):
             pos += len(normalise(part))
-            bounds.add(pos)
-    return bounds
+            cuts.add(pos)
+        out.append((start, pos, cuts))
+    return out
 
 
 def test_thai_lines_break_only_between_words(example_build):
-    """Every break between two Thai letters falls on a pythainlp word (or, in cells, syllable) boundary."""
+    """Every break between two Thai letters falls between pythainlp words, or in a word wider than its line."""
     checked = check_line_breaks(EXAMPLE, example_build["pdf"])
     assert checked[False] > 100 and checked[True] > 20, checked
 
 
 def check_line_breaks(source, pdf) -> dict[bool, int]:
-    """Assert the PDF's Thai line breaks are allowed ones; return how many (prose, cell) were checked."""
+    """Assert the PDF's Thai line breaks are allowed ones; return how many (prose, cell) were checked.
+
+    A break may fall inside a word only when the word is wider than its line
+    or cell, and then between syllables. "Wider" is judged in letters: the
+    word has as many letters as the whole line before the break (a full line
+    of the same type).
+    """
     plan, _ = load(source)
     document = build_document(plan)
-    texts: set[tuple[str, bool]] = set()  # (paragraph text, narrow: in a table cell)
+    texts: set[tuple[str, bool]] = set()  # (paragraph text, in a table cell)
     for section in document.sections:
         for block in section.blocks:
             if isinstance(block, Para):
@@ -109,7 +109,7 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
                 for row in block.header + block.body:
                     for cell in row:
                         texts.update((para.text, True) for para in cell.paras)
-    by_text = [(normalise(t), (t, narrow)) for t, narrow in texts if len(normalise(t)) > 20]
+    by_text = [(normalise(t), (t, cell)) for t, cell in texts if len(normalise(t)) > 20]
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
     lines: list[str] = []
     for line in (l for l in raw.split("\n") if l.strip()):
@@ -129,14 +129,22 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
         joined, cut = normalise(before + after), len(normalise(before))
         # the two lines may stand in several paragraphs (short cell lines
         # especially): the break is right if one of them allows it
-        found = [(flat.find(joined), original, narrow) for flat, (original, narrow) in by_text if joined in flat]
+        found = [(flat.find(joined), original, cell) for flat, (original, cell) in by_text if joined in flat]
         if not found:
             continue
-        assert any(at + cut in allowed_breaks(original, narrow) for at, original, narrow in found), (
+        assert any(allowed(original, at, at + cut) for at, original, _ in found), (
             f"break inside a word: …{before[-12:]} | {after[:12]}…"
         )
         checked[found[0][2]] += 1
     return checked
+
+
+def allowed(text: str, line_start: int, cut: int) -> bool:
+    """Return whether a line of ``text`` starting at ``line_start`` may end at ``cut`` (normalised offsets)."""
+    for start, end, syllable_cuts in word_spans(text):
+        if start < cut < end:  # inside this word: longer than the line, cut between syllables
+            return end - start >= cut - line_start and cut in syllable_cuts
+    return True
 
 
 def test_fonts_are_embedded(example_build):

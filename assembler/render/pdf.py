@@ -1,16 +1,18 @@
 """Render a Document to PDF: Jinja2 HTML + CSS, laid out by WeasyPrint.
 
 Thai line breaking: Pango breaks Thai through libthai, which cuts some runs
-where a reader would not (inside "พ.ศ.", inside compounds). The words pythainlp
-finds are therefore joined by zero-width spaces and set as unbreakable spans,
-so lines break only between pythainlp words (and, in table cells, between the
-syllables of long words: see ``thai.break_units``).
+where a reader would not (inside "พ.ศ.", inside compounds). The ``thai``
+filter therefore joins the words pythainlp finds by zero-width spaces, and
+render/weasy.py keeps the text between them whole (a word wider than its line
+or cell breaks between syllables). render/weasy.py also justifies Thai lines
+and writes the PDF text layer as the text is written.
 
 WeasyPrint fetches only files inside the project's templates/ and fonts/
 folders; any other URL (records are data and may contain anything) fails.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -23,31 +25,32 @@ from weasyprint.urls import URLFetcher
 from ..document import Cell, Document, Table, grid
 from ..errors import RenderError
 from ..fonts import FontSet, find_fonts, project_root
-from ..thai import break_units, is_thai
+from ..thai import segment
+from . import weasy
 
 ZWSP = "\u200b"
+NBSP = "\u00a0"
 
 
 def thai_markup(text: str, narrow: bool = False) -> Markup:
-    """Return escaped HTML of ``text`` where lines can break only between words.
+    """Return escaped ``text`` with a zero-width space between its words.
 
-    Words are joined by zero-width spaces (break opportunities) and every
-    word with a Thai letter is an unbreakable span. (Wrapping only the words
-    libthai would cut is twice as fast but not enough: WeasyPrint still broke
-    some other words.) ``narrow`` (table cells) also lets long words break
-    between syllables.
+    render/weasy.py keeps the Thai text between zero-width spaces and spaces
+    whole, so lines break only between pythainlp's words. A space inside a
+    word ("ต่าง ๆ") becomes a no-break space. No break goes after an opening
+    bracket or before closing punctuation, nor next to a space (already a
+    break; a zero-width space after it would keep it at the line's end).
+    ``narrow`` (table cells) is no longer needed: a word breaks between
+    syllables when it is wider than its cell, whatever the cell.
     """
     out, previous = [], ""
-    for word in break_units(str(text), narrow):
-        # no break after an opening bracket or before closing punctuation
-        if previous and previous[-1] not in OPENING and word[0] not in CLOSING:
+    for word in segment(str(text)):
+        if (previous and previous[-1] not in OPENING and word[0] not in CLOSING
+                and not previous[-1].isspace() and not word[0].isspace()):
             out.append(ZWSP)
-        if len(word) > 1 and any(is_thai(c) for c in word):
-            out.append(f'<span class="w">{escape(word)}</span>')
-        else:
-            out.append(str(escape(word)))
+        out.append(word.replace(" ", NBSP) if word.strip() else word)
         previous = word
-    return Markup("".join(out))
+    return escape("".join(out))
 
 
 OPENING = "([{“‘\"'"
@@ -157,61 +160,6 @@ def render_html(document: Document, fonts: FontSet | None = None, root: Path | N
     )
 
 
-def thai_glyph_text(font_path: Path) -> tuple[str, dict[int, str]]:
-    """Return a font's PostScript name and the Thai character each glyph draws.
-
-    Variant glyphs carry their character in their name: ``uni0E48.low_left``
-    is MAI EK lowered and moved left (U+0E48).
-    """
-    from fontTools.ttLib import TTFont
-
-    with TTFont(font_path, lazy=True) as font:
-        postscript = font["name"].getDebugName(6)
-        names = font.getGlyphOrder()
-    out = {}
-    for gid, name in enumerate(names):
-        base = name.split(".")[0]
-        if base.startswith("uni") and len(base) == 7:
-            char = chr(int(base[3:], 16))
-            if "\u0e00" <= char <= "\u0e7f":
-                out[gid] = char
-    return postscript, out
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-class ThaiTextLayer:
-    """A WeasyPrint finisher that gives each Thai glyph its own character in the text layer.
-
-    WeasyPrint maps every glyph to the text of the first cluster it was drawn
-    in. HarfBuzz draws SARA AM (ำ) as NIKHAHIT + SARA AA in one cluster and
-    tone marks with upper vowels as variant glyphs, so a whole PDF could read
-    า as ำ, or lose tone marks, when copied or searched. This rewrites the
-    ToUnicode map of the book fonts glyph by glyph: ำ then reads ํา (its
-    compatibility decomposition) and every other Thai letter reads as itself.
-    """
-
-    def __init__(self, fonts: FontSet):
-        self.by_name = dict(thai_glyph_text(path) for path in (fonts.regular, fonts.bold))
-
-    def __call__(self, document, pdf) -> None:
-        for obj in pdf.objects:
-            if not isinstance(obj, dict) or obj.get("Type") != "/Font" or "ToUnicode" not in obj:
-                continue
-            postscript = _text(obj.get("BaseFont", "")).lstrip("/").split("+")[-1]
-            glyphs = self.by_name.get(postscript)
-            if not glyphs:
-                continue
-            stream = pdf.objects[int(_text(obj["ToUnicode"]).split()[0])]
-            for i, line in enumerate(stream.stream):
-                if line.startswith(b"<") and b"> <" in line:
-                    gid = int(line[1 : line.index(b">")], 16)
-                    if gid in glyphs:
-                        stream.stream[i] = f"<{gid:04x}> <{glyphs[gid].encode('utf-16-be').hex()}>".encode()
-
-
 @dataclass
 class LaidOut:
     """A document laid out by WeasyPrint: its pages and where each anchor fell."""
@@ -221,7 +169,8 @@ class LaidOut:
     fonts: FontSet
 
     def write_pdf(self) -> bytes:
-        return self.weasy.write_pdf(finisher=ThaiTextLayer(self.fonts))
+        weasy.install()
+        return self.weasy.write_pdf()
 
 
 def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
@@ -230,13 +179,21 @@ def layout(document: Document, fonts: FontSet | None = None, root: Path | None =
     fonts = fonts or find_fonts(root / "fonts")
     html = render_html(document, fonts, root)
     fetcher = ProjectFetcher([root / "templates", root / "fonts"])
+    weasy.install()
+    # layout makes millions of short-lived objects and no reference cycles worth
+    # collecting before it ends: the cyclic collector only costs time here
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        weasy = HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
+        laid_out = HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
     except Exception as exc:  # WeasyPrint raises many kinds; report one clear error
         raise RenderError(f"จัดหน้า PDF ไม่สำเร็จ: {exc} / PDF layout failed: {exc}") from exc
+    finally:
+        if collecting:
+            gc.enable()
     index = {}
-    for i, page in enumerate(weasy.pages):
+    for i, page in enumerate(laid_out.pages):
         for anchor in page.anchors:
             index.setdefault(anchor, i)
     first = index.get("pb-start", 0)
-    return LaidOut(weasy, {a: i - first + 1 for a, i in index.items()}, fonts)
+    return LaidOut(laid_out, {a: i - first + 1 for a, i in index.items()}, fonts)
