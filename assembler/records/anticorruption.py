@@ -195,6 +195,7 @@ class Layout(Record):
 
     digits: Literal["thai", "arabic"] = "thai"
     matrix_orientation: Literal["auto", "portrait", "landscape"] = "auto"
+    table_font_pt: Optional[Annotated[float, Field(ge=10, le=16, description="ขนาดอักษรในตาราง (pt)")]] = None
 
 
 class AntiCorruptionPlan(Record):

@@ -183,6 +183,7 @@ class Layout(Record):
     """Choices about how the book is set."""
 
     digits: Literal["thai", "arabic"] = "thai"
+    table_font_pt: Optional[Annotated[float, Field(ge=10, le=16, description="ขนาดอักษรในตาราง (pt)")]] = None
 
 
 class OperationsPlan(Record):

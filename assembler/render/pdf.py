@@ -11,6 +11,7 @@ folders; any other URL (records are data and may contain anything) fails.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -80,38 +81,93 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+#: what a merged cell carried onto a new page says after its text
+CONTINUED = "(ต่อ)"
+
+
 @dataclass(frozen=True)
 class HtmlCell:
-    """A cell as the template writes it: ``joins_above``/``joins_below`` hide that border."""
+    """A body cell as the template writes it, with the rows it spans on its page."""
 
     cell: Cell
-    joins_above: bool = False
-    joins_below: bool = False
+    rowspan: int = 1
 
 
-def html_rows(table: Table) -> list[list[HtmlCell]]:
-    """Return the body rows with vertically merged cells drawn row by row.
+def continued(cell: Cell) -> Cell:
+    """Return ``cell`` as it reads on a continuation page: its text followed by "(ต่อ)"."""
+    paras = cell.paras[:1]
+    if paras and paras[0].text:
+        paras = (dataclasses.replace(paras[0], text=f"{paras[0].full_text} {CONTINUED}", number="", anchor=""),)
+    return dataclasses.replace(cell, paras=paras)
+
+
+def html_rows(table: Table, page_starts: frozenset[int] | tuple = ()) -> list[list[HtmlCell]]:
+    """Return the body rows with each vertically merged cell cut at the rows that start a page.
 
     WeasyPrint neither grows rows for a rowspan cell cut by a page break nor
-    carries its text over, so the text runs below the table. A merged cell is
-    therefore written as its text in the first row and empty cells below it,
-    with the borders between them hidden: it reads as one merged cell, and
-    every row breaks across pages cleanly. The DOCX keeps a true vertical merge.
+    carries its text over (the text runs below the table). ``page_starts``
+    (found by laying the table out once, see :func:`layout`) are the body
+    rows first on a page: a merged cell spanning one of them is written as two
+    merged cells, the second repeating its text with "(ต่อ)", so no merged
+    cell crosses a page, each has all four rules, and a continuation page
+    names its มิติ and ภารกิจ.
     """
-    out = []
-    started: dict[int, int] = {}  # id(cell) -> row where it starts
+    out: list[list[HtmlCell]] = []
+    started: dict[int, int] = {}  # id(cell) → row where it starts
     for r, line in enumerate(grid(table, table.body)):
         row = []
         for cell, cont in line:
             if not cont:
                 started[id(cell)] = r
-                row.append(HtmlCell(cell, joins_below=cell.rowspan > 1))
-            else:
-                last = started[id(cell)] + cell.rowspan - 1
-                blank = Cell((), colspan=cell.colspan, shade=cell.shade)
-                row.append(HtmlCell(blank, joins_above=True, joins_below=r < last))
+            elif r not in page_starts:
+                continue
+            if cell.rowspan == 1:
+                row.append(HtmlCell(cell))
+                continue
+            last = started[id(cell)] + cell.rowspan - 1
+            cut = next((s for s in sorted(page_starts) if r < s <= last), last + 1)
+            row.append(HtmlCell(cell if not cont else continued(cell), cut - r))
         out.append(row)
     return out
+
+
+@dataclass(frozen=True)
+class Breaks:
+    """Where a layout broke the tables, per table (section, block) in the Document."""
+
+    starts: dict  # body rows first on a page that the table continues onto
+    split: dict  # body rows split across two pages
+
+    @classmethod
+    def of(cls, weasy, prefix: str = "r-") -> "Breaks":
+        """Return the breaks of a WeasyPrint document whose body rows have ids ``r-SECTION-BLOCK-ROW``."""
+        pages_of: dict[tuple[int, int], dict[int, list[int]]] = {}
+        for number, page in enumerate(weasy.pages):
+            for box in _descendants(page._page_box):
+                element = getattr(box, "element", None)
+                if getattr(box, "element_tag", "") != "tr" or element is None:
+                    continue
+                ident = element.get("id", "")
+                if ident.startswith(prefix):
+                    section, block, row = (int(x) for x in ident[len(prefix):].split("-"))
+                    rows = pages_of.setdefault((section, block), {})
+                    if number not in rows.setdefault(row, []):
+                        rows[row].append(number)
+        starts, split = {}, {}
+        for key, rows in pages_of.items():
+            firsts = {}
+            for row, pages in sorted(rows.items()):
+                for page in pages:
+                    firsts.setdefault(page, row)
+            starts[key] = frozenset(row for page, row in firsts.items() if page != min(firsts))
+            split[key] = frozenset(row for row, pages in rows.items() if len(pages) > 1)
+        return cls(starts, split)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 @dataclass(frozen=True)
@@ -119,6 +175,7 @@ class PageName:
     name: str
     landscape: bool
     numbered: bool
+    head: str = ""  # the section's running head (a form code) under the page number
 
 
 def _page_names(document: Document) -> list[PageName]:
@@ -130,12 +187,24 @@ def _page_names(document: Document) -> list[PageName]:
             kind, started = "start", True
         else:
             kind = "num"
-        names.append(PageName(f"{kind}-{section.orientation}", section.orientation == "landscape", section.numbered))
+        name = f"{kind}-{section.orientation}"
+        if section.running_head:  # a page type of its own, with its own top-right box
+            name += f"-h{len(names)}"
+        names.append(PageName(name, section.orientation == "landscape", section.numbered, section.running_head))
     return names
 
 
-def render_html(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> str:
-    """Return the HTML the PDF is laid out from."""
+def render_html(
+    document: Document, fonts: FontSet | None = None, root: Path | None = None,
+    breaks: Breaks | None = None, section_numbers: tuple[int, ...] | None = None,
+) -> str:
+    """Return the HTML the PDF is laid out from.
+
+    ``breaks`` (from an earlier layout) says where merged cells are cut;
+    ``section_numbers`` are the sections'
+    numbers in the whole book when ``document`` holds only some of them.
+    """
+    breaks = breaks or Breaks({}, {})
     root = root or project_root()
     fonts = fonts or find_fonts(root / "fonts")
     env = _environment(root / "templates")
@@ -154,6 +223,8 @@ def render_html(document: Document, fonts: FontSet | None = None, root: Path | N
         section_pages=[p.name for p in names],
         counter_style="thai" if document.thai_digits else "decimal",
         html_rows=html_rows,
+        starts=breaks.starts,
+        section_numbers=section_numbers or tuple(range(len(document.sections))),
     )
 
 
@@ -224,16 +295,59 @@ class LaidOut:
         return self.weasy.write_pdf(finisher=ThaiTextLayer(self.fonts))
 
 
+#: layouts of a section to find where its tables break, at most
+BREAK_PASSES = 3
+
+
+def _weasy(html: str, root: Path):
+    fetcher = ProjectFetcher([root / "templates", root / "fonts"])
+    try:
+        return HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
+    except Exception as exc:  # WeasyPrint raises many kinds; report one clear error
+        raise RenderError(f"จัดหน้า PDF ไม่สำเร็จ: {exc} / PDF layout failed: {exc}") from exc
+
+
+def _breaks_between_pages(section) -> bool:
+    """Return whether a section has tables with merged cells a page break must cut."""
+    return any(
+        isinstance(b, Table) and any(c.rowspan > 1 for row in b.body for c in row)
+        for b in section.blocks
+    )
+
+
+def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
+    """Return where the tables break across pages, laying out only the sections that need it.
+
+    Every section starts a page, so a section laid out alone breaks where it
+    does in the book. Each pass cuts merged cells at the page starts the last
+    pass found (which can move rows); the passes stop when the page starts no
+    longer change.
+    """
+    starts: dict = {}
+    split: dict = {}
+    for number, section in enumerate(document.sections):
+        if not _breaks_between_pages(section):
+            continue
+        alone = dataclasses.replace(document, sections=(section,))
+        found = Breaks({}, {})
+        for _ in range(BREAK_PASSES):
+            html = render_html(alone, fonts, root, found, (number,))
+            new = Breaks.of(_weasy(html, root))
+            done = new.starts == found.starts
+            found = new
+            if done:
+                break
+        starts.update(found.starts)
+        split.update(found.split)
+    return Breaks(starts, split)
+
+
 def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
     """Return the laid-out document and the printed page number of every anchor."""
     root = root or project_root()
     fonts = fonts or find_fonts(root / "fonts")
-    html = render_html(document, fonts, root)
-    fetcher = ProjectFetcher([root / "templates", root / "fonts"])
-    try:
-        weasy = HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
-    except Exception as exc:  # WeasyPrint raises many kinds; report one clear error
-        raise RenderError(f"จัดหน้า PDF ไม่สำเร็จ: {exc} / PDF layout failed: {exc}") from exc
+    breaks = find_breaks(document, fonts, root)
+    weasy = _weasy(render_html(document, fonts, root, breaks), root)
     index = {}
     for i, page in enumerate(weasy.pages):
         for anchor in page.anchors:
