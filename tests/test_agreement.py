@@ -53,12 +53,13 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
     blocks = docx_blocks(docx_path, kinds=True)
     plan, _ = load(source)
     # a form's code stands at the top of each of its pages, under the page number
+    # (a page margin box: its text comes last in the page's text)
     heads = {normalise(s.running_head) for s in build_document(plan).sections if s.running_head}
     bodies = []
     for _, body in pdf_pages(pdf_path):
         body = normalise(body)
         for head in heads:
-            body = body.removeprefix(head)
+            body = body.removesuffix(head)
         bodies.append(body)
     pdf = "".join(bodies)
     headers = {

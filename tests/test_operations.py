@@ -215,3 +215,19 @@ def test_thai_line_breaks_in_the_operational_plan(ops_build):
     source, pdf, _ = ops_build
     checked = check_line_breaks(source, pdf)
     assert sum(checked.values()) > (50 if source != OPS else 0), checked
+
+
+def test_the_form_code_heads_every_page_of_its_form(ops_build):
+    from .conftest import pdf_pages
+
+    source, pdf, _ = ops_build
+    document = build_document(load(source)[0])
+    heads = [normalise(s.running_head) for s in document.sections if s.running_head]
+    assert len(heads) == 2
+    titles = [normalise(b.text) for s in document.sections if s.running_head for b in s.blocks if getattr(b, "style", "") == "part"]
+    bodies = [normalise(body) for _, body in pdf_pages(pdf)]
+    starts = [next(i for i, b in enumerate(bodies) if title in b and normalise("สารบัญ") not in b) for title in titles]
+    assert starts[0] < starts[1] < len(bodies)
+    for i in range(starts[0], len(bodies)):
+        head = heads[0] if i < starts[1] else heads[1]
+        assert bodies[i].endswith(head), f"page {i + 1} lacks {head}"
