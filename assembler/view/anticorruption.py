@@ -30,7 +30,7 @@ SWOT_HEADERS = (
 )
 #: ส่วนที่ ๒ tables: their text size unless the records' layout sets one (offices set
 #: such tables at 14–15 pt), cell padding, and line spacing (a multiple of single)
-MATRIX_FONT_PT = 13.0
+MATRIX_FONT_PT = 12.0
 MATRIX_PADDING_PT = 2.0
 TABLE_LINE = 0.66
 

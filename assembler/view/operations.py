@@ -269,8 +269,9 @@ class OperationsView:
             for g, group in enumerate(strategy.plans, 1):
                 captions = [Para(self.strategy_heading(s, strategy), "h2" if g == 1 else "h3", anchor=f"strategy-{s}" if g == 1 else "")]
                 if strategy.objective:
-                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "plain"))
-                captions.append(Para(self.group_heading(g, group), "h3"))
+                    # at the table's text size: the captions repeat on every page of the table
+                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
+                captions.append(Para(self.group_heading(g, group), "cell-bold"))
                 tables.append((captions, self.schedule_rows(group)))
         header = self.schedule_header()
         every = tuple(r for _, rows in tables for r in rows)
