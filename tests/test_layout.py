@@ -257,3 +257,26 @@ def test_the_form_code_follows_the_books_digits():
         assert heads == [num.digits("แบบ ผด.01"), num.digits("แบบ ผด.02")]
         seen.add(document.thai_digits)
     assert seen == {True, False}
+
+
+# -- density, measured on the built example books ---------------------------------------------
+
+
+def matrix_page_count(pdf: Path, document) -> int:
+    """Return how many pages ส่วนที่ ๒ (the มิติ tables and the summary) takes in a built book."""
+    from .conftest import pdf_pages
+
+    part2 = next(s for s in document.sections if any(isinstance(b, Table) and b.style == "matrix" for b in s.blocks))
+    part3 = document.sections[document.sections.index(part2) + 1]
+    first, after = (normalise(s.blocks[0].text) for s in (part2, part3))
+    bodies = [normalise(body) for _, body in pdf_pages(pdf)]
+    toc = normalise("สารบัญ")
+    start = next(i for i, b in enumerate(bodies) if b.startswith(first) and toc not in b)
+    end = next(i for i, b in enumerate(bodies) if i > start and b.startswith(after))
+    return end - start
+
+
+def test_the_example_matrix_takes_at_most_seven_pages(example_build, document):
+    pages = matrix_page_count(example_build["pdf"], document)
+    print(f"matrix pages: {pages}")
+    assert pages <= 7
