@@ -52,8 +52,8 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
     """
     blocks = docx_blocks(docx_path, kinds=True)
     plan, _ = load(source)
-    # a form's code stands at the top of each of its pages, under the page number
-    # (a page margin box: its text comes last in the page's text)
+    # a form's code stands at the top of each of its pages, under the page number,
+    # in the page's top margin (a margin box: should it reach the body, its text comes last)
     heads = {normalise(s.running_head) for s in build_document(plan).sections if s.running_head}
     bodies = []
     for _, body in pdf_pages(pdf_path):
@@ -72,14 +72,15 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
         assert header in pdf, f"table header missing from the PDF: {header[:60]}"
         pdf = pdf.replace(header, "")
     # a merged cell carried onto a continuation page repeats its text with "(ต่อ)"
+    # (and a row split across pages starts its rest with its number and "(ต่อ)")
     carried = {
         normalise(f"{c.paras[0].full_text} {CONTINUED}")
         for s in build_document(plan).sections
         for b in s.blocks
         if isinstance(b, Table)
-        for row in b.body
-        for c in row
-        if c.rowspan > 1 and c.paras
+        for r, row in enumerate(b.body)
+        for i, c in enumerate(row)
+        if c.paras and (c.rowspan > 1 or (i == 0 and r in b.loose_rows))
     }
     for text in sorted(carried, key=len, reverse=True):
         pdf = pdf.replace(text, "")

@@ -195,6 +195,28 @@ def test_the_foreword_signature_stays_with_its_last_paragraph():
     assert len(signature_pages) > 1  # the signature moved across pages during the sweep
 
 
+def test_a_row_split_across_pages_is_marked_on_the_next():
+    tall = (cell("๒๑", "cell-center"), Cell(tuple(Para(f"บรรทัดที่ {i} ของรายการยาว", "cell") for i in range(16))))
+    rows = tuple((cell(f"{i}", "cell-center"), cell(f"รายการที่ {i}")) for i in range(20))
+    table = Table((2.0, 14.0), ((head("ที่"), head("รายการ")),), rows + (tall,), font_size_pt=14.0, loose_rows=(20,))
+    document = small_document(table)
+    root = pdf_render.project_root()
+    fonts = pdf_render.find_fonts(root / "fonts")
+    first = pdf_render.Breaks.of(pdf_render._weasy(pdf_render.render_html(document, fonts, root), root))
+    assert 20 in first.split[(0, 0)]  # laid out as it stands, the tall row is cut by the page break
+    laid = pdf_render.layout(document, fonts, root)
+    assert not pdf_render.Breaks.of(laid.weasy).split[(0, 0)]  # written as two rows, none cut
+    pages = [
+        [b for b in pdf_render._descendants(page._page_box) if getattr(b, "element_tag", "") == "tr" and b.element.get("id")]
+        for page in laid.weasy.pages
+    ]
+    assert pages[1][0].element.get("id") == "r-0-0-20-1"
+    number = "".join(getattr(b, "text", "") for b in pdf_render._descendants(pages[1][0].children[0]))
+    assert number.replace("\u200b", "").split() == ["๒๑", pdf_render.CONTINUED]
+    text = "".join(getattr(b, "text", "") for page in laid.weasy.pages for b in pdf_render._descendants(page._page_box))
+    assert all(f"บรรทัดที่ {i} ของรายการยาว".replace(" ", "") in text.replace(" ", "").replace("\u200b", "") for i in range(16))
+
+
 @pytest.fixture(scope="module")
 def matrix_pdf(document, tmp_path_factory):
     """Return the PDF of ส่วนที่ ๒ laid out alone (as the book lays it out) and its Document section."""

@@ -34,7 +34,7 @@ TABLE_PADDING_PT = 3.0
 TABLE_LINE = 0.66
 #: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
 #: a table whose unsplittable row does not fit under its repeated header
-KEEP_ROW_LINES = 14
+KEEP_ROW_LINES = 20
 
 
 def project_budget(project: Project) -> int | None:
