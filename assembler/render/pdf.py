@@ -420,6 +420,11 @@ def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
         if not _breaks_between_pages(section):
             continue
         alone = dataclasses.replace(document, sections=(section,))
+        # where a page starts matters only to tables with merged cells
+        merged = [
+            (number, b) for b, t in enumerate(section.blocks)
+            if isinstance(t, Table) and any(c.rowspan > 1 for row in t.body for c in row)
+        ]
         found = Breaks({}, {})
         for _ in range(BREAK_PASSES):
             html = render_html(alone, fonts, root, found, (number,))
@@ -430,7 +435,7 @@ def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
             for k in set(new.split) | set(found.split):
                 rows = {**found.split.get(k, {}), **new.split.get(k, {})}
                 split[k] = {r: t for r, t in rows.items() if t is not None}
-            done = new.starts == found.starts and split == found.split
+            done = split == found.split and all(new.starts.get(k) == found.starts.get(k) for k in merged)
             found = Breaks(new.starts, split)
             if done:
                 break
