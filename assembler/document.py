@@ -78,15 +78,23 @@ class Cell:
 class Table:
     """A table with header rows that repeat on every page it crosses."""
 
-    columns: tuple[float, ...]  # relative widths
+    #: absolute column widths in cm, adding up to the text width (see assembler.tablelayout);
+    #: both renderers draw exactly these
+    columns: tuple[float, ...]
     header: tuple[tuple[Cell, ...], ...]
     body: tuple[tuple[Cell, ...], ...]
     style: str = "grid"  # grid | swot | matrix | schedule
     break_before: bool = False
-    #: a smaller font for a dense table (ผด.02), with 1 pt cell padding; None = the document's
+    #: the table's text size; None = the document's ``table_font_size_pt``
     font_size_pt: float | None = None
+    #: space between a cell's text and its left and right rules, in pt (the widths include it)
+    padding_pt: float = 3.0
+    #: line spacing of the cells, a multiple of the font's single spacing (both renderers)
+    line_height: float = 1.0
     #: body rows (by index) too tall to keep whole on a page: they may split
     loose_rows: tuple[int, ...] = ()
+    #: body rows (by index) never first on a page: a รวม row stays with a row above it
+    keep_with_previous: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,8 @@ class Section:
     blocks: tuple[Block, ...]
     orientation: str = "portrait"  # portrait | landscape
     numbered: bool = True
+    #: printed at the top right of every page of the section, under the page number (แบบ ผด.๐๒)
+    running_head: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +156,23 @@ def grid(table: Table, rows: tuple[tuple[Cell, ...], ...]) -> list[list[tuple[Ce
     ``is_continuation`` True (DOCX writes those as vMerge continue cells). A
     colspan cell stands once, at its first column.
     """
-    ncols = len(table.columns)
+    return _grid(len(table.columns), rows)
+
+
+def grid_cells(ncols: int, rows) -> list[list[tuple[int, Cell]]]:
+    """Return each row's cells that start in it, with the column each starts at."""
+    out = []
+    for line in _grid(ncols, rows):
+        cells, col = [], 0
+        for cell, cont in line:
+            if not cont:
+                cells.append((col, cell))
+            col += cell.colspan
+        out.append(cells)
+    return out
+
+
+def _grid(ncols: int, rows) -> list[list[tuple[Cell, bool]]]:
     pending: dict[int, tuple[Cell, int]] = {}  # column → (cell, rows still covered)
     out = []
     for row in rows:
@@ -179,7 +205,7 @@ def grid(table: Table, rows: tuple[tuple[Cell, ...], ...]) -> list[list[tuple[Ce
 def text_blocks(document: Document) -> list[str]:
     """Return every piece of text in reading order (the renderers' common content)."""
     out: list[str] = []
-    for section in document.sections:
+    for section in document.sections:  # (a running head, like a page number, is not content)
         for block in section.blocks:
             if isinstance(block, Para):
                 out.append(block.full_text)

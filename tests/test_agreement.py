@@ -8,6 +8,7 @@ from lxml import etree
 
 from assembler.cli import main
 from assembler.document import Table
+from assembler.render.pdf import CONTINUED
 from assembler.records import load
 from assembler.view import build_document
 
@@ -50,8 +51,17 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
     that text is checked as a whole (the same characters in any order).
     """
     blocks = docx_blocks(docx_path, kinds=True)
-    pdf = normalise("".join(body for _, body in pdf_pages(pdf_path)))
     plan, _ = load(source)
+    # a form's code stands at the top of each of its pages, under the page number,
+    # in the page's top margin (a margin box: should it reach the body, its text comes last)
+    heads = {normalise(s.running_head) for s in build_document(plan).sections if s.running_head}
+    bodies = []
+    for _, body in pdf_pages(pdf_path):
+        body = normalise(body)
+        for head in heads:
+            body = body.removesuffix(head)
+        bodies.append(body)
+    pdf = "".join(bodies)
     headers = {
         "".join(normalise(p.full_text) for row in b.header for c in row for p in c.paras)
         for s in build_document(plan).sections
@@ -61,6 +71,19 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
     for header in sorted(headers, key=len, reverse=True):
         assert header in pdf, f"table header missing from the PDF: {header[:60]}"
         pdf = pdf.replace(header, "")
+    # a merged cell carried onto a continuation page repeats its text with "(ต่อ)"
+    # (and a row split across pages starts its rest with its number and "(ต่อ)")
+    carried = {
+        normalise(f"{c.paras[0].full_text} {CONTINUED}")
+        for s in build_document(plan).sections
+        for b in s.blocks
+        if isinstance(b, Table)
+        for r, row in enumerate(b.body)
+        for i, c in enumerate(row)
+        if c.paras and (c.rowspan > 1 or (i == 0 and r in b.loose_rows))
+    }
+    for text in sorted(carried, key=len, reverse=True):
+        pdf = pdf.replace(text, "")
     pos, leftover, loose_text = 0, "", ""
     for block, kind in blocks:
         wanted = normalise(block)

@@ -109,7 +109,9 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
                 for row in block.header + block.body:
                     for cell in row:
                         texts.update((para.text, True) for para in cell.paras)
-    by_text = [(normalise(t), (t, cell)) for t, cell in texts if len(normalise(t)) > 20]
+    # short prose would match anywhere; a cell's text is checked however short
+    # (a header such as หน่วยดำเนินการ wraps in its own column)
+    by_text = [(normalise(t), (t, cell)) for t, cell in texts if cell or len(normalise(t)) > 20]
     raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout
     lines: list[str] = []
     for line in (l for l in raw.split("\n") if l.strip()):

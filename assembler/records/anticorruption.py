@@ -195,6 +195,8 @@ class Layout(Record):
 
     digits: Literal["thai", "arabic"] = "thai"
     matrix_orientation: Literal["auto", "portrait", "landscape"] = "auto"
+    #: the text size of the book's tables in pt (none: the book's default, 12 in dense tables)
+    table_font_pt: Optional[Annotated[int, Field(ge=10, le=16, description="ขนาดอักษรในตาราง (pt)")]] = None
 
 
 class AntiCorruptionPlan(Record):

@@ -183,6 +183,8 @@ class Layout(Record):
     """Choices about how the book is set."""
 
     digits: Literal["thai", "arabic"] = "thai"
+    #: the text size of the book's tables in pt (none: the book's default, 12 in dense tables)
+    table_font_pt: Optional[Annotated[int, Field(ge=10, le=16, description="ขนาดอักษรในตาราง (pt)")]] = None
 
 
 class OperationsPlan(Record):

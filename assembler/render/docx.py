@@ -375,6 +375,8 @@ class DocxRenderer:
         self.table_hp = half_points(document.table_font_size_pt)
         self.cell_size_hp: int | None = None  # the current table's own size, if it has one
         self.cell_room: float | None = None  # the text width (pt) of the cell being written
+        self.cell_line = 240  # the current table's line spacing (240 = single)
+        self.cell_keep = False  # the current row keeps with the next
         toc_section = next(
             (s for s in document.sections if any(isinstance(b, Toc) for b in s.blocks)), None
         )
@@ -535,10 +537,13 @@ class DocxRenderer:
     def paragraph(self, para: Para, first_of_kind: bool = False, page_break: bool = False) -> etree._Element:
         spec = self.specs[para.style]
         ppr = el("w:pPr", None, el("w:pStyle", {"w:val": spec.style_id}))
-        if para.keep_with_next:
+        in_cell = para.style.startswith("cell")
+        if para.keep_with_next or (in_cell and self.cell_keep):
             ppr.append(el("w:keepNext"))
         if para.break_before or page_break:
             ppr.append(el("w:pageBreakBefore"))
+        if in_cell and self.cell_line != 240:
+            ppr.append(el("w:spacing", {"w:line": self.cell_line, "w:lineRule": "auto"}))
         if para.style == "signature" and first_of_kind:
             ppr.append(el("w:spacing", {"w:before": 280}))
         if para.level:
@@ -575,11 +580,15 @@ class DocxRenderer:
     # -- tables --
     def table(self, table: Table, width: int) -> etree._Element:
         self.cell_size_hp = half_points(table.font_size_pt) if table.font_size_pt else None
-        margin_lr = CELL_MARGIN_LR if table.font_size_pt is None else 20  # 1 pt in dense tables
+        self.cell_line = round(240 * table.line_height)
+        margin_lr = round(table.padding_pt * 20)
         self.margin_lr = margin_lr
-        total = sum(table.columns)
-        cols = [round(width * c / total) for c in table.columns]
-        cols[-1] += width - sum(cols)
+        # the Document's widths in cm, as the PDF draws them; the last column takes
+        # the rounding to whole twips (at most a twip per column)
+        cols = [cm(c) for c in table.columns]
+        if abs(width - sum(cols)) <= len(cols):
+            cols[-1] += width - sum(cols)
+        width = sum(cols)
         border = {"w:val": "single", "w:sz": BORDER_SIZE, "w:space": 0, "w:color": "000000"}
         tblpr = el(
             "w:tblPr", None,
@@ -598,8 +607,11 @@ class DocxRenderer:
         heights = self.header_heights(table, cols, margin_lr)
         first = True
         for rows, is_header in ((table.header, True), (table.body, False)):
-            for r, line in enumerate(grid(table, rows)):
+            lines = grid(table, rows)
+            for r, line in enumerate(lines):
                 loose = not is_header and r in table.loose_rows
+                # Word keeps a row with the next when its paragraphs keep with the next
+                self.cell_keep = not is_header and r + 1 in table.keep_with_previous
                 trpr = el("w:trPr", None, None if loose else el("w:cantSplit"))
                 if is_header and r in heights:
                     trpr.append(el("w:trHeight", {"w:val": heights[r], "w:hRule": "atLeast"}))
@@ -623,7 +635,8 @@ class DocxRenderer:
             size = (self.cell_size_hp or self.table_hp) / 2 if spec.size == "table" else self.size_of(spec) / 2
             room = (width - 2 * margin_lr - spec.left - spec.right) / 20
             lines = self.metrics.lines(para.full_text, room, size, spec.bold)
-            height += lines * size * self.fonts.line_em * 20 + spec.before + spec.after
+            # the table's own line spacing (cell_line, in 240ths of single spacing)
+            height += lines * size * self.fonts.line_em * self.cell_line / 240 * 20 + spec.before + spec.after
         return height
 
     def header_heights(self, table: Table, cols: list[int], margin_lr: int) -> dict[int, int]:
@@ -761,8 +774,8 @@ class DocxRenderer:
         sect.append(el("w:docGrid", {"w:linePitch": 360}))
         return sect
 
-    def header(self, sect: etree._Element, numbered: bool) -> None:
-        """Give the section a header of its own: the page number, or nothing."""
+    def header(self, sect: etree._Element, numbered: bool, running_head: str = "") -> None:
+        """Give the section a header of its own: the page number (or nothing), then its running head."""
         header = DocxSection(sect, self.doc.part).header
         header.is_linked_to_previous = False
         root = header._element
@@ -786,6 +799,10 @@ class DocxRenderer:
             for r in end:
                 p.append(r)
         root.append(p)
+        if running_head:  # the form code on every page of its form
+            head = el("w:p", None, el("w:pPr", None, el("w:pStyle", {"w:val": "Header"}), el("w:jc", {"w:val": "right"})))
+            head.append(text_run(running_head, el("w:rPr", None, el("w:b"), el("w:bCs"))))
+            root.append(head)
 
     def render(self) -> bytes:
         self.setup_styles()
@@ -830,7 +847,7 @@ class DocxRenderer:
                     ppr = el("w:pPr")
                     elements[-1].insert(0, ppr)
                 ppr.append(sect)
-            self.header(sect, section.numbered)
+            self.header(sect, section.numbered, section.running_head)
         out = io.BytesIO()
         self.doc.save(out)
         return repack(out.getvalue())

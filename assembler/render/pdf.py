@@ -12,7 +12,9 @@ folders; any other URL (records are data and may contain anything) fails.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -83,38 +85,182 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+#: what a merged cell carried onto a new page says after its text
+CONTINUED = "(ต่อ)"
+
+
 @dataclass(frozen=True)
 class HtmlCell:
-    """A cell as the template writes it: ``joins_above``/``joins_below`` hide that border."""
+    """A body cell as the template writes it, with the rows it spans on its page."""
 
     cell: Cell
-    joins_above: bool = False
-    joins_below: bool = False
+    rowspan: int = 1
 
 
-def html_rows(table: Table) -> list[list[HtmlCell]]:
-    """Return the body rows with vertically merged cells drawn row by row.
+def continued(cell: Cell) -> Cell:
+    """Return ``cell`` as it reads on a continuation page: its text followed by "(ต่อ)"."""
+    paras = cell.paras[:1]
+    if paras and paras[0].text:
+        paras = (dataclasses.replace(paras[0], text=f"{paras[0].full_text} {CONTINUED}", number="", anchor=""),)
+    return dataclasses.replace(cell, paras=paras)
+
+
+@dataclass(frozen=True)
+class HtmlRow:
+    """A body row as the template writes it: ``part`` 1 is the rest of a row split across pages."""
+
+    index: int  # the row of Table.body
+    cells: list[HtmlCell]
+    part: int = 0
+
+
+_SPACE = re.compile(r"[\s\u200b]+")
+
+
+def _cut(cell: Cell, shown: str) -> tuple[Cell, Cell]:
+    """Return ``cell`` cut where the text ``shown`` (what fitted on a page) ends: (first part, rest)."""
+    left = len(_SPACE.sub("", shown))
+    first, rest = [], []
+    for para in cell.paras:
+        text = para.full_text
+        size = len(_SPACE.sub("", text))
+        if left >= size:
+            first.append(para)
+            left -= size
+            continue
+        if left <= 0:
+            rest.append(para)
+            continue
+        at, seen = 0, 0
+        while seen < left:  # the offset after ``left`` visible characters
+            if not _SPACE.match(text[at]):
+                seen += 1
+            at += 1
+        first.append(dataclasses.replace(para, text=text[:at].rstrip(), number="", anchor=""))
+        rest.append(dataclasses.replace(para, text=text[at:].lstrip(), number="", anchor=""))
+        left = 0
+    return dataclasses.replace(cell, paras=tuple(first)), dataclasses.replace(cell, paras=tuple(rest))
+
+
+def html_rows(table: Table, page_starts: frozenset[int] | tuple = (), split: dict | None = None) -> list[HtmlRow]:
+    """Return the body rows with each vertically merged cell cut at the rows that start a page.
 
     WeasyPrint neither grows rows for a rowspan cell cut by a page break nor
-    carries its text over, so the text runs below the table. A merged cell is
-    therefore written as its text in the first row and empty cells below it,
-    with the borders between them hidden: it reads as one merged cell, and
-    every row breaks across pages cleanly. The DOCX keeps a true vertical merge.
+    carries its text over (the text runs below the table). ``page_starts``
+    (found by laying the table out once, see :func:`layout`) are the body
+    rows first on a page: a merged cell spanning one of them is written as two
+    merged cells, the second repeating its text with "(ต่อ)", so no merged
+    cell crosses a page, each has all four rules, and a continuation page
+    names its มิติ and ภารกิจ.
+
+    ``split`` maps a row that a page break cut (and that no merged cell
+    covers) to the text each of its cells showed on the first page: the row
+    is written as two rows, what fitted and the rest, and the rest starts
+    with the row's number and "(ต่อ)".
     """
-    out = []
-    started: dict[int, int] = {}  # id(cell) -> row where it starts
+    split = split or {}
+    out: list[HtmlRow] = []
+    started: dict[int, int] = {}  # id(cell) → row where it starts
     for r, line in enumerate(grid(table, table.body)):
         row = []
         for cell, cont in line:
             if not cont:
                 started[id(cell)] = r
-                row.append(HtmlCell(cell, joins_below=cell.rowspan > 1))
-            else:
-                last = started[id(cell)] + cell.rowspan - 1
-                blank = Cell((), colspan=cell.colspan, shade=cell.shade)
-                row.append(HtmlCell(blank, joins_above=True, joins_below=r < last))
-        out.append(row)
+            elif r not in page_starts:
+                continue
+            if cell.rowspan == 1:
+                row.append(HtmlCell(cell))
+                continue
+            last = started[id(cell)] + cell.rowspan - 1
+            cut = next((s for s in sorted(page_starts) if r < s <= last), last + 1)
+            row.append(HtmlCell(cell if not cont else continued(cell), cut - r))
+        shown = split.get(r)
+        if shown and len(shown) == len(row) and all(h.rowspan == 1 for h in row):
+            parts = [_cut(h.cell, text) for h, text in zip(row, shown)]
+            # the rest carries text only: a schedule bar is drawn once, with its row's start
+            rest = [dataclasses.replace(b, bar="") for _, b in parts]
+            if any(p.paras and any(x.text for x in p.paras) for p in rest):
+                rest[0] = continued(row[0].cell)  # the row's number, then "(ต่อ)"
+                out.append(HtmlRow(r, [HtmlCell(a) for a, _ in parts]))
+                out.append(HtmlRow(r, [HtmlCell(b) for b in rest], part=1))
+                continue
+        out.append(HtmlRow(r, row))
     return out
+
+
+@dataclass(frozen=True)
+class Breaks:
+    """Where a layout broke the tables, per table (section, block) in the Document."""
+
+    starts: dict  # body rows first on a page that the table continues onto
+    split: dict  # body row → the text each of its cells showed on the page where it was cut
+
+    @classmethod
+    def of(cls, weasy, prefix: str = "r-") -> "Breaks":
+        """Return the breaks of a WeasyPrint document whose body rows have ids ``r-SECTION-BLOCK-ROW``.
+
+        The rest of a row split in an earlier pass (``…-ROW-1``) counts as its row.
+        """
+        pages_of: dict[tuple[int, int], dict[int, list[int]]] = {}
+        cut: dict[tuple[int, int], set[int]] = {}  # rows whose first part crosses a page
+        shown: dict[tuple[int, int], dict[int, tuple[str, ...]]] = {}
+        seen: dict[str, int] = {}
+        joined: dict[tuple[int, int], set[int]] = {}
+        for number, page in enumerate(weasy.pages):
+            for box in _descendants(page._page_box):
+                element = getattr(box, "element", None)
+                if getattr(box, "element_tag", "") != "tr" or element is None:
+                    continue
+                ident = element.get("id", "")
+                if not ident.startswith(prefix):
+                    continue
+                section, block, row, *part = (int(x) for x in ident[len(prefix):].split("-"))
+                rows = pages_of.setdefault((section, block), {})
+                if number not in rows.setdefault(row, []):
+                    rows[row].append(number)
+                if part:
+                    if seen.get(ident.rsplit("-", 1)[0]) == number:  # both parts on one page: no split
+                        joined.setdefault((section, block), set()).add(row)
+                    continue
+                if ident not in seen:
+                    seen[ident] = number
+                    shown.setdefault((section, block), {})[row] = _shown_lines(box)
+                elif seen[ident] != number:
+                    cut.setdefault((section, block), set()).add(row)
+        starts, split = {}, {}
+        for key, rows in joined.items():
+            split[key] = {row: None for row in rows}  # None: write the row whole again
+        for key, rows in pages_of.items():
+            firsts = {}
+            for row, pages in sorted(rows.items()):
+                for page in pages:
+                    firsts.setdefault(page, row)
+            starts[key] = frozenset(row for page, row in firsts.items() if page != min(firsts))
+            split.setdefault(key, {}).update({row: shown[key][row] for row in cut.get(key, ())})
+        return cls(starts, split)
+
+
+def _shown_lines(row_box) -> tuple[str, ...]:
+    """Return the text each cell of a row fragment shows, less the last line of the tallest cells.
+
+    The first part of a split row is written with a bottom rule and padding
+    the fragment did not have: one line less makes sure it fits where the
+    fragment stood.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    cells = []
+    for cell in row_box.children:
+        lines = [b for b in _descendants(cell) if isinstance(b, LineBox)]
+        cells.append(["".join(getattr(t, "text", "") for t in _descendants(line)) for line in lines])
+    most = max((len(lines) for lines in cells), default=0)
+    return tuple("".join(lines[:-1] if len(lines) == most and most > 1 else lines) for lines in cells)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 @dataclass(frozen=True)
@@ -122,6 +268,7 @@ class PageName:
     name: str
     landscape: bool
     numbered: bool
+    head: str = ""  # the section's running head (a form code) under the page number
 
 
 def _page_names(document: Document) -> list[PageName]:
@@ -133,12 +280,24 @@ def _page_names(document: Document) -> list[PageName]:
             kind, started = "start", True
         else:
             kind = "num"
-        names.append(PageName(f"{kind}-{section.orientation}", section.orientation == "landscape", section.numbered))
+        name = f"{kind}-{section.orientation}"
+        if section.running_head:  # a page type of its own, with its own top-right box
+            name += f"-h{len(names)}"
+        names.append(PageName(name, section.orientation == "landscape", section.numbered, section.running_head))
     return names
 
 
-def render_html(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> str:
-    """Return the HTML the PDF is laid out from."""
+def render_html(
+    document: Document, fonts: FontSet | None = None, root: Path | None = None,
+    breaks: Breaks | None = None, section_numbers: tuple[int, ...] | None = None,
+) -> str:
+    """Return the HTML the PDF is laid out from.
+
+    ``breaks`` (from an earlier layout) says where merged cells are cut;
+    ``section_numbers`` are the sections'
+    numbers in the whole book when ``document`` holds only some of them.
+    """
+    breaks = breaks or Breaks({}, {})
     root = root or project_root()
     fonts = fonts or find_fonts(root / "fonts")
     env = _environment(root / "templates")
@@ -157,6 +316,9 @@ def render_html(document: Document, fonts: FontSet | None = None, root: Path | N
         section_pages=[p.name for p in names],
         counter_style="thai" if document.thai_digits else "decimal",
         html_rows=html_rows,
+        starts=breaks.starts,
+        splits=breaks.split,
+        section_numbers=section_numbers or tuple(range(len(document.sections))),
     )
 
 
@@ -173,11 +335,12 @@ class LaidOut:
         return self.weasy.write_pdf()
 
 
-def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
-    """Return the laid-out document and the printed page number of every anchor."""
-    root = root or project_root()
-    fonts = fonts or find_fonts(root / "fonts")
-    html = render_html(document, fonts, root)
+#: layouts of a section to find where its tables break, at most
+BREAK_PASSES = 3
+
+
+def _weasy(html: str, root: Path):
+    """Return WeasyPrint's layout of ``html`` (planbook's patches applied, fetching only project files)."""
     fetcher = ProjectFetcher([root / "templates", root / "fonts"])
     weasy.install()
     # layout makes millions of short-lived objects and no reference cycles worth
@@ -185,12 +348,66 @@ def layout(document: Document, fonts: FontSet | None = None, root: Path | None =
     collecting = gc.isenabled()
     gc.disable()
     try:
-        laid_out = HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
+        return HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
     except Exception as exc:  # WeasyPrint raises many kinds; report one clear error
         raise RenderError(f"จัดหน้า PDF ไม่สำเร็จ: {exc} / PDF layout failed: {exc}") from exc
     finally:
         if collecting:
             gc.enable()
+
+
+def _breaks_between_pages(section) -> bool:
+    """Return whether a section has tables with merged cells or rows a page break may cut."""
+    return any(
+        isinstance(b, Table) and (b.loose_rows or any(c.rowspan > 1 for row in b.body for c in row))
+        for b in section.blocks
+    )
+
+
+def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
+    """Return where the tables break across pages, laying out only the sections that need it.
+
+    Every section starts a page, so a section laid out alone breaks where it
+    does in the book. Each pass cuts merged cells at the page starts the last
+    pass found and writes split rows as two (which can move rows); the passes
+    stop when nothing changes.
+    """
+    starts: dict = {}
+    split: dict = {}
+    for number, section in enumerate(document.sections):
+        if not _breaks_between_pages(section):
+            continue
+        alone = dataclasses.replace(document, sections=(section,))
+        # where a page starts matters only to tables with merged cells
+        merged = [
+            (number, b) for b, t in enumerate(section.blocks)
+            if isinstance(t, Table) and any(c.rowspan > 1 for row in t.body for c in row)
+        ]
+        found = Breaks({}, {})
+        for _ in range(BREAK_PASSES):
+            html = render_html(alone, fonts, root, found, (number,))
+            new = Breaks.of(_weasy(html, root))
+            # a row once split stays split where it was, unless its parts met on one
+            # page (None); rows split anew are added
+            split = {}
+            for k in set(new.split) | set(found.split):
+                rows = {**found.split.get(k, {}), **new.split.get(k, {})}
+                split[k] = {r: t for r, t in rows.items() if t is not None}
+            done = split == found.split and all(new.starts.get(k) == found.starts.get(k) for k in merged)
+            found = Breaks(new.starts, split)
+            if done:
+                break
+        starts.update(found.starts)
+        split.update(found.split)
+    return Breaks(starts, split)
+
+
+def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
+    """Return the laid-out document and the printed page number of every anchor."""
+    root = root or project_root()
+    fonts = fonts or find_fonts(root / "fonts")
+    breaks = find_breaks(document, fonts, root)
+    laid_out = _weasy(render_html(document, fonts, root, breaks), root)
     index = {}
     for i, page in enumerate(laid_out.pages):
         for anchor in page.anchors:

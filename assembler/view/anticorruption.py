@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..document import Cell, Document, Para, Section, Table, TocEntry
 from ..records.anticorruption import (
@@ -18,6 +19,7 @@ from ..records.anticorruption import (
     Period,
 )
 from ..records.common import ListEntry
+from ..tablelayout import TEXT_WIDTH_CM, fits, table_columns
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
 from . import common
 from .common import front_matter, head
@@ -26,14 +28,11 @@ SWOT_HEADERS = (
     ("จุดแข็ง (Strength)", "จุดอ่อน (Weakness)"),
     ("โอกาส (Opportunity)", "อุปสรรค (Threat)"),
 )
-# Matrix columns in centimetres at 14 pt (text width plus cell padding): a money
-# column holds "๓,๐๐๐,๐๐๐", หมายเหตุ its bold header; the narrowest readable
-# มิติ, ภารกิจ and item columns. A4 portrait leaves 16 cm of text width.
-PORTRAIT_COLUMNS = (2.0, 2.6, 3.6)
-LANDSCAPE_COLUMNS = (2.4, 3.6, 5.4)
-MONEY_COLUMN = 2.85
-REMARK_COLUMN = 2.2
-PORTRAIT_TEXT_CM = 16.0
+#: ส่วนที่ ๒ tables: their text size unless the records' layout sets one (offices set
+#: such tables at 14–15 pt), cell padding, and line spacing (a multiple of single)
+MATRIX_FONT_PT = 12.0
+MATRIX_PADDING_PT = 2.0
+TABLE_LINE = 0.66
 
 SHEET_LABELS = (
     "ชื่อโครงการ/กิจกรรม/มาตรการ",
@@ -148,13 +147,36 @@ class AntiCorruptionView:
             sections=sections,
         )
 
+    @property
+    def table_font_pt(self) -> float:
+        return self.plan.layout.table_font_pt or MATRIX_FONT_PT
+
     def matrix_orientation(self) -> str:
-        """Return the orientation of ส่วนที่ ๒: landscape when the matrix is wider than a portrait page."""
+        """Return the orientation of ส่วนที่ ๒: portrait when its tables fit a portrait page readably.
+
+        "Readably" (``tablelayout.fits``): every column gets its widest word
+        or figure, and every text column 3 cm or its one-line width.
+        """
         choice = self.plan.layout.matrix_orientation
         if choice != "auto":
             return choice
-        width = sum(PORTRAIT_COLUMNS) + MONEY_COLUMN * len(self.years) + REMARK_COLUMN
-        return "landscape" if width > PORTRAIT_TEXT_CM else "portrait"
+        width = TEXT_WIDTH_CM["portrait"]
+        header, bodies = self.matrix_contents()
+        ok = fits(len(header[0]), header, bodies, width, self.table_font_pt, MATRIX_PADDING_PT, self.year_columns(3))
+        summary_header, summary_body = self.summary_contents()
+        ok = ok and fits(2 + len(self.years), summary_header, summary_body, width, self.table_font_pt, MATRIX_PADDING_PT, self.year_columns(2))
+        return "portrait" if ok else "landscape"
+
+    def year_columns(self, first: int) -> tuple[tuple[int, ...]]:
+        """Return the budget columns (from column ``first``), set one width."""
+        return (tuple(range(first, first + len(self.years))),)
+
+    def part2_table(self, columns, header, body) -> Table:
+        """Return a ส่วนที่ ๒ table; its last row (รวม, รวมทั้งสิ้น) stays with a row above it."""
+        return Table(
+            columns, header, body, style="matrix", font_size_pt=self.table_font_pt,
+            padding_pt=MATRIX_PADDING_PT, line_height=TABLE_LINE, keep_with_previous=(len(body) - 1,),
+        )
 
     def front(self):
         plan = self.plan
@@ -210,7 +232,8 @@ class AntiCorruptionView:
                 text = f"{self.num.digits(i + 1)}. {self.t(side[i])}" if i < len(side) else ""
                 row.append(Cell((Para(text, "cell"),)))
             rows.append(tuple(row))
-        return Table((1.0, 1.0), header, tuple(rows), style="swot")
+        half = TEXT_WIDTH_CM["portrait"] / 2
+        return Table((half, half), header, tuple(rows), style="swot", font_size_pt=self.table_font_pt)
 
     def entries(self, items: list[ListEntry], numbering):
         """Yield numbered list paragraphs; nested entries are numbered (๑), (๒)…"""
@@ -233,13 +256,26 @@ class AntiCorruptionView:
         return f"มิติที่ {self.num.digits(d)} {self.t(dim.title)}"
 
     def part2(self):
-        yield Para(self.part2_heading, "part", anchor="part2")
-        yield Para(self.part2_subheading, "center")
-        for d, dim in enumerate(self.plan.dimensions, 1):
-            yield Para(self.dimension_heading(d, dim), "h2", anchor=f"dim-{d}", break_before=d > 1, keep_with_next=True)
-            yield self.matrix(d, dim)
-        yield Para(self.summary_heading, "h2", anchor="summary", break_before=True, keep_with_next=True)
-        yield self.summary()
+        yield Para(self.part2_heading, "part", anchor="part2", keep_with_next=True)
+        yield Para(self.part2_subheading, "center", keep_with_next=True)
+        width = TEXT_WIDTH_CM[self.matrix_orientation()]
+        header, bodies = self.matrix_contents()
+        # every มิติ table has the same columns, measured over all of them
+        columns = table_columns(len(header[0]), header, bodies, width, self.table_font_pt, MATRIX_PADDING_PT, self.year_columns(3))
+        for d, (dim, body) in enumerate(zip(self.plan.dimensions, self.matrix_bodies), 1):
+            # a มิติ need not start a page: its heading stays with its table
+            yield Para(self.dimension_heading(d, dim), "h2", anchor=f"dim-{d}", keep_with_next=True)
+            yield self.part2_table(columns, header, body)
+        yield Para(self.summary_heading, "h2", anchor="summary", keep_with_next=True)
+        summary_header, summary_body = self.summary_contents()
+        columns = table_columns(2 + len(self.years), summary_header, summary_body, width, self.table_font_pt, MATRIX_PADDING_PT, self.year_columns(2))
+        yield self.part2_table(columns, summary_header, summary_body)
+
+    def matrix_contents(self) -> tuple[tuple, tuple]:
+        """Return the matrix header rows and the body rows of every มิติ together."""
+        row1, row2 = self.matrix_header("มิติ", "ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ")
+        row1.append(Cell((Para("หมายเหตุ", "cell-bold-center"),), rowspan=2, shade=True))
+        return (tuple(row1), tuple(row2)), tuple(r for body in self.matrix_bodies for r in body)
 
     def matrix_header(self, first: str, second: str, third: str) -> tuple:
         row1 = [Cell((Para(first, "cell-bold-center"),), rowspan=2, shade=True)]
@@ -250,16 +286,13 @@ class AntiCorruptionView:
         row2 = [head("งบประมาณ (บาท)") for _ in self.years]
         return row1, row2
 
-    def matrix(self, d: int, dim: Dimension) -> Table:
-        """Return the table of one มิติ: merged มิติ/ภารกิจ cells, items, a รวม row."""
-        row1, row2 = self.matrix_header("มิติ", "ภารกิจตามมิติ", "โครงการ/กิจกรรม/มาตรการ")
-        row1.append(Cell((Para("หมายเหตุ", "cell-bold-center"),), rowspan=2, shade=True))
-        ncols = 3 + len(self.years) + 1
-        if self.matrix_orientation() == "portrait":
-            columns = PORTRAIT_COLUMNS + (MONEY_COLUMN,) * len(self.years) + (REMARK_COLUMN,)
-        else:
-            columns = LANDSCAPE_COLUMNS + (MONEY_COLUMN,) * len(self.years) + (REMARK_COLUMN,)
+    @cached_property
+    def matrix_bodies(self) -> list[tuple]:
+        """Return the body rows of each มิติ table."""
+        return [self.matrix_body(d, dim) for d, dim in enumerate(self.plan.dimensions, 1)]
 
+    def matrix_body(self, d: int, dim: Dimension) -> tuple:
+        """Return the rows of one มิติ: merged มิติ/ภารกิจ cells, items, a รวม row."""
         rows: list[list[Cell]] = []
         for m, mission in enumerate(dim.missions, 1):
             mission_rows = self.mission_rows(mission, (d, m))
@@ -273,8 +306,7 @@ class AntiCorruptionView:
         total += [Cell((Para(self.num.money(year_total(items, y)), "cell-bold-right"),), shade=True) for y in self.years]
         total.append(Cell((Para("", "cell"),), shade=True))
         rows.append(total)
-        assert all(len(r) <= ncols for r in rows)
-        return Table(columns, (tuple(row1), tuple(row2)), tuple(tuple(r) for r in rows), style="matrix")
+        return tuple(tuple(r) for r in rows)
 
     def mission_rows(self, mission: Mission, code: tuple[int, ...]) -> list[list[Cell]]:
         """Return the rows of a ภารกิจ without its own cell: items, sub-ภารกิจ, or "-"."""
@@ -302,10 +334,9 @@ class AntiCorruptionView:
         row.append(Cell((Para(remark, "cell-center"),)))
         return row
 
-    def summary(self) -> Table:
-        """Return the grand-total table over all มิติ."""
+    def summary_contents(self) -> tuple[tuple, tuple]:
+        """Return the header and body rows of the grand-total table over all มิติ."""
         row1, row2 = self.matrix_header("มิติ", "", "จำนวนโครงการ/กิจกรรม/มาตรการ")
-        columns = (7.4, 5.2) + (MONEY_COLUMN,) * len(self.years)
         rows = []
         for d, dim in enumerate(self.plan.dimensions, 1):
             items = dimension_items(dim)
@@ -316,7 +347,7 @@ class AntiCorruptionView:
         total = [Cell((Para("รวมทั้งสิ้น", "cell-bold-center"),), shade=True), Cell((Para(self.counts_text(every), "cell-bold"),), shade=True)]
         total += [Cell((Para(self.num.money(year_total(every, y)), "cell-bold-right"),), shade=True) for y in self.years]
         rows.append(tuple(total))
-        return Table(columns, (tuple(row1), tuple(row2)), tuple(rows), style="matrix")
+        return (tuple(row1), tuple(row2)), tuple(rows)
 
     # -- ส่วนที่ ๓ --------------------------------------------------------
     @property

@@ -18,8 +18,9 @@ def front_matter(num: Numerals, cover: list[str], org: Organisation, foreword: F
     yield Para(num.digits(org.name), "cover-small")
 
     yield Para("คำนำ", "title", break_before=True)
-    for text in foreword.paragraphs:
-        yield Para(num.digits(text), "body")
+    for i, text in enumerate(foreword.paragraphs, 1):
+        # the last paragraph stays with the signature below it
+        yield Para(num.digits(text), "body", keep_with_next=i == len(foreword.paragraphs))
     signature = foreword.signature or [*org.prepared_by, org.name]
     for i, line in enumerate(signature):
         yield Para(num.digits(line), "signature", keep_with_next=i < len(signature) - 1)

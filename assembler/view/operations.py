@@ -6,6 +6,7 @@ computed here.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -19,21 +20,21 @@ from ..records.operations import (
     Strategy,
     fiscal_index,
 )
+from ..tablelayout import PT_PER_CM, TEXT_WIDTH_CM, Measure, table_columns
 from ..thai import FISCAL_MONTHS, MONTHS_ABBR, Numerals
 from . import common
 from .common import cell, head
 
-# ผด.02 columns (cm at 12 pt on a landscape page): ลำดับที่, โครงการ, รายละเอียด,
-# งบประมาณ (holds "๓,๕๐๐,๐๐๐" in Thai digits), พื้นที่, หน่วยดำเนินการ, then twelve months
-# as wide as the widest abbreviation, "เม.ย.", in bold
-SCHEDULE_COLUMNS = (0.9, 3.2, 4.0, 2.3, 1.7, 1.3) + (0.94,) * 12
+#: ผด.02 text size unless the records' layout sets one, its cell padding and line spacing
 SCHEDULE_FONT_PT = 12.0
+SCHEDULE_PADDING_PT = 1.5
+#: ผด.01 (and the default for every table of an operational plan)
+TABLE_FONT_PT = 14.0
+TABLE_PADDING_PT = 3.0
+TABLE_LINE = 0.66
 #: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
 #: a table whose unsplittable row does not fit under its repeated header
-KEEP_ROW_LINES = 11
-#: Thai characters per centimetre of column at 12 pt (measured on TH Sarabun)
-CHARS_PER_CM = 6.0
-SUMMARY_COLUMNS = (8.2, 2.2, 2.6, 3.2, 2.6, 5.9)
+KEEP_ROW_LINES = 20
 
 
 def project_budget(project: Project) -> int | None:
@@ -58,12 +59,12 @@ def bar_months(schedule: list[ScheduleEntry]) -> list[str]:
     return marks
 
 
-def estimated_lines(row: tuple[Cell, ...]) -> int:
-    """Return about how many lines the tallest cell of a ผด.02 row takes."""
+def estimated_lines(row: tuple[Cell, ...], columns: tuple[float, ...], measure: Measure) -> int:
+    """Return about how many lines the tallest cell of a ผด.02 row takes at ``columns`` (cm)."""
     tallest = 0
-    for column, width in zip(row, SCHEDULE_COLUMNS):
-        per_line = max(1, int(width * CHARS_PER_CM))
-        lines = sum(max(1, -(-len(p.text) // per_line)) for p in column.paras)
+    for column, width in zip(row, columns):
+        room = max(1.0, width * PT_PER_CM - measure.extra_pt)
+        lines = sum(max(1, math.ceil(measure.para_widths(p)[1] / room)) for p in column.paras)
         tallest = max(tallest, lines)
     return tallest
 
@@ -132,6 +133,14 @@ class OperationsView:
     def t(self, text: str) -> str:
         return self.num.digits(text)
 
+    @property
+    def table_font_pt(self) -> float:
+        return self.plan.layout.table_font_pt or TABLE_FONT_PT
+
+    @property
+    def schedule_font_pt(self) -> float:
+        return self.plan.layout.table_font_pt or SCHEDULE_FONT_PT
+
     def percent(self, value: Decimal) -> str:
         return self.num.digits(f"{value:.2f}")
 
@@ -160,8 +169,8 @@ class OperationsView:
         sections = (
             Section(tuple(self.front()), numbered=False),
             Section(tuple(self.introduction())),
-            Section(tuple(self.summary_part()), orientation="landscape"),
-            Section(tuple(self.schedule_part()), orientation="landscape"),
+            Section(tuple(self.summary_part()), orientation="landscape", running_head=self.t("แบบ ผด.01")),
+            Section(tuple(self.schedule_part()), orientation="landscape", running_head=self.t("แบบ ผด.02")),
         )
         return Document(
             title=f"{plan.title} {self.year_label} {plan.organisation.name}",
@@ -196,7 +205,6 @@ class OperationsView:
 
     # -- ส่วนที่ ๒ ผด.01 ----------------------------------------------------
     def summary_part(self):
-        yield Para("แบบ ผด.01", "form-code")
         yield Para(self.part_heading(2, self.SUMMARY_TITLE), "part", anchor="part2")
         yield Para(f"{self.year_label} {self.t(self.plan.organisation.name)}", "center")
         yield self.summary_table()
@@ -210,10 +218,11 @@ class OperationsView:
             head("คิดเป็นร้อยละของงบประมาณทั้งหมด"),
             head("หน่วยดำเนินการ"),
         )
-        rows = []
+        rows, keep = [], []  # rows kept with the row above: a heading's first row, รวม rows
         figures = plan_figures(self.plan)
         for s, (strategy, groups) in enumerate(zip(self.plan.strategies, figures), 1):
             rows.append((cell(self.strategy_heading(s, strategy), "cell-bold", colspan=6),))
+            keep.append(len(rows))
             for g, (group, fig) in enumerate(zip(strategy.plans, groups), 1):
                 rows.append(
                     (
@@ -225,9 +234,16 @@ class OperationsView:
                         cell(self.t(", ".join(fig.units)), "cell"),
                     )
                 )
+            keep.append(len(rows))
             rows.append(self.total_row("รวม", groups))
+        keep.append(len(rows))
         rows.append(self.total_row("รวมทั้งสิ้น", [f for groups in figures for f in groups]))
-        return Table(SUMMARY_COLUMNS, (header,), tuple(rows), style="summary")
+        header, body = (header,), tuple(rows)
+        columns = table_columns(len(header[0]), header, body, TEXT_WIDTH_CM["landscape"], self.table_font_pt, TABLE_PADDING_PT)
+        return Table(
+            columns, header, body, style="summary", font_size_pt=self.table_font_pt,
+            padding_pt=TABLE_PADDING_PT, line_height=TABLE_LINE, keep_with_previous=tuple(keep),
+        )
 
     def total_row(self, label: str, figures: list[PlanFigures]) -> tuple[Cell, ...]:
         return (
@@ -241,21 +257,34 @@ class OperationsView:
 
     # -- ส่วนที่ ๓ ผด.02 ----------------------------------------------------
     def schedule_part(self):
-        yield Para("แบบ ผด.02", "form-code")
         yield Para(self.part_heading(3, self.SCHEDULE_TITLE), "part", anchor="part3")
         yield Para(f"{self.year_label} {self.t(self.plan.organisation.name)}", "center")
-        # As in the printed books, every แนวทาง/แผนงาน starts a page under its
-        # ยุทธศาสตร์ and objective. Those headings are caption rows of the
-        # table's header, so they repeat on every page of it and can never be
-        # left behind (WeasyPrint mislays a table kept with a heading when its
-        # first row must move to the next page).
+        # Every แนวทาง/แผนงาน has its table under its ยุทธศาสตร์ and objective.
+        # Those headings are caption rows of the table's header, so they repeat
+        # on every page of it and can never be left behind (WeasyPrint mislays
+        # a table kept with a heading when its first row must move to the next
+        # page). Every table has the same columns, measured over all of them.
+        tables = []
         for s, strategy in enumerate(self.plan.strategies, 1):
             for g, group in enumerate(strategy.plans, 1):
                 captions = [Para(self.strategy_heading(s, strategy), "h2" if g == 1 else "h3", anchor=f"strategy-{s}" if g == 1 else "")]
                 if strategy.objective:
-                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "plain"))
-                captions.append(Para(self.group_heading(g, group), "h3"))
-                yield self.schedule_table(group, captions, break_before=(s, g) != (1, 1))
+                    # at the table's text size: the captions repeat on every page of the table
+                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
+                captions.append(Para(self.group_heading(g, group), "cell-bold"))
+                tables.append((captions, self.schedule_rows(group)))
+        header = self.schedule_header()
+        every = tuple(r for _, rows in tables for r in rows)
+        size, padding = self.schedule_font_pt, SCHEDULE_PADDING_PT
+        columns = table_columns(18, header, every, TEXT_WIDTH_CM["landscape"], size, padding, (tuple(range(6, 18)),))
+        measure = Measure(size, padding)
+        for captions, rows in tables:
+            caption_rows = tuple((Cell((p,), colspan=18, frame=False),) for p in captions)
+            loose = tuple(i for i, row in enumerate(rows) if estimated_lines(row, columns, measure) > KEEP_ROW_LINES)
+            yield Table(
+                columns, caption_rows + header, rows, style="schedule",
+                font_size_pt=size, padding_pt=padding, line_height=TABLE_LINE, loose_rows=loose,
+            )
 
     def schedule_header(self) -> tuple:
         span = lambda text: Cell((Para(text, "cell-bold-center"),), rowspan=2, shade=True)  # noqa: E731
@@ -269,23 +298,19 @@ class OperationsView:
             Cell((Para(f"พ.ศ. {self.num.digits(self.fy - 1)}", "cell-bold-center"),), colspan=3, shade=True),
             Cell((Para(f"พ.ศ. {self.num.digits(self.fy)}", "cell-bold-center"),), colspan=9, shade=True),
         )
-        row2 = tuple(head(MONTHS_ABBR[m]) for m in FISCAL_MONTHS)
+        # month names in regular weight: the twelve columns stay narrow
+        row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-center"),), shade=True) for m in FISCAL_MONTHS)
         return row1, row2
 
-    def schedule_table(self, group: PlanGroup, captions: list[Para], break_before: bool) -> Table:
-        ncols = len(SCHEDULE_COLUMNS)
-        header = tuple((Cell((p,), colspan=ncols, frame=False),) for p in captions) + self.schedule_header()
+    def schedule_rows(self, group: PlanGroup) -> tuple[tuple[Cell, ...], ...]:
+        """Return the ผด.02 rows of one แนวทาง/แผนงาน: each project, then its sub-activities."""
         rows: list[tuple[Cell, ...]] = []
         for n, project in enumerate(group.projects, 1):
             rows.append(self.schedule_row(self.num.digits(n), project, project_budget(project), project.schedule))
             for a, activity in enumerate(project.activities, 1):
                 number = f"{self.num.digits(n)}.{self.num.digits(a)}"
                 rows.append(self.schedule_row(number, activity, activity.budget, activity.schedule, project))
-        loose = tuple(i for i, row in enumerate(rows) if estimated_lines(row) > KEEP_ROW_LINES)
-        return Table(
-            SCHEDULE_COLUMNS, header, tuple(rows), style="schedule",
-            font_size_pt=SCHEDULE_FONT_PT, break_before=break_before, loose_rows=loose,
-        )
+        return tuple(rows)
 
     def schedule_row(self, number, item: Project | Activity, budget, schedule, parent: Project | None = None):
         details = tuple(Para(f"- {self.t(d.text)}", "cell") for d in item.details) or (Para("", "cell"),)

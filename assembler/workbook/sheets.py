@@ -173,8 +173,9 @@ ANTICORRUPTION_INFO = (
     Field("plan.first", "ปีแรกของแผน", "ปีงบประมาณ พ.ศ. เช่น 2565", "int"),
     Field("plan.last", "ปีสุดท้ายของแผน", "แผน ๓ หรือ ๔ ปี เช่น 2568", "int"),
     Field("layout.digits", "ตัวเลขในเล่ม", "ไทย หรือ อารบิก", "choice", required=False, choices=DIGITS),
-    Field("layout.matrix_orientation", "แนวตารางส่วนที่ ๒", "อัตโนมัติ: ๔ ปีเป็นแนวนอน", "choice",
+    Field("layout.matrix_orientation", "แนวตารางส่วนที่ ๒", "อัตโนมัติ: แนวนอนเมื่อตารางกว้างเกินหน้าแนวตั้ง", "choice",
           required=False, choices=ORIENTATIONS),
+    Field("layout.table_font_pt", "ขนาดอักษรในตาราง", "pt 10–16 (ว่าง = ตามค่าเริ่มต้น)", "int", required=False),
 )
 
 ANTICORRUPTION = (
@@ -227,6 +228,7 @@ OPERATIONS_INFO = (
     Field("fiscal_year", "ปีงบประมาณ", "พ.ศ. เช่น 2567", "int"),
     Field("title", "ชื่อเล่ม", "ตามที่พิมพ์บนปก", required=False),
     Field("layout.digits", "ตัวเลขในเล่ม", "ไทย หรือ อารบิก", "choice", required=False, choices=DIGITS),
+    Field("layout.table_font_pt", "ขนาดอักษรในตาราง", "pt 10–16 (ว่าง = ตามค่าเริ่มต้น)", "int", required=False),
 )
 
 PLAN_KINDS = ("ยุทธศาสตร์", "แนวทางการพัฒนา", "แผนงาน")

@@ -1,0 +1,276 @@
+"""Column widths from what the cells hold: one algorithm for the PDF and the DOCX.
+
+Each column gets a *minimum* width (its widest unbreakable piece: a Thai word
+as pythainlp cuts it, a money figure, a number) and a *preferred* width (its
+longest paragraph on one line), both measured with the advance widths of the
+book's font at the table's size, plus the cell padding. The page's text width
+is then shared as CSS automatic table layout does: every column gets at least
+its minimum, and the width left over goes to the columns in proportion to how
+much more they would like (preferred minus minimum). Columns whose every body
+cell is one unbreakable piece (money, numbers, month bars) are exactly as wide
+as their widest piece and take no share.
+
+The widths are computed in the view layer, before rendering, so both
+renderers draw exactly the same columns (``Table.columns`` in cm).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .document import Cell, Para, grid_cells
+from .fonts import find_fonts
+from .thai import segment
+
+PT_PER_CM = 72 / 2.54
+#: width of one rule between cells (0.75 pt), half on each side of a cell
+RULE_PT = 0.75
+#: what rounding in the shaper and the renderers may add to a measured line
+SLACK_PT = 0.5
+#: a table's main text column narrower than this (or than its one-line width) is hard to read
+READABLE_CM = 2.5
+#: the text width of an A4 page, by orientation (margins 3 cm and 2 cm)
+TEXT_WIDTH_CM = {"portrait": 16.0, "landscape": 24.7}
+
+#: a word wider than this many em (องค์กรปกครองส่วนท้องถิ่น) does not set its column's
+#: minimum: a column narrower than it breaks it between syllables
+LONG_WORD_EM = 4.0
+_ABBREVIATION = re.compile(r"(?:[\u0e01-\u0e4f]{1,3}\.)+")  # พ.ศ., เม.ย.: never broken
+
+BOLD_STYLES = frozenset({"cell-bold", "cell-bold-center", "cell-bold-right"})
+_LETTER = re.compile(r"[\u0e01-\u0e4f A-Za-z]")
+OPENING = "([{“‘\"'"
+CLOSING = ")]}”’\"',.:;!?%ๆฯ"
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Advance widths of one font face, in em."""
+
+    advances: dict[int, float]
+    default: float
+
+    def width_em(self, text: str) -> float:
+        """Return the advance width of ``text`` in em (combining marks add nothing)."""
+        total = 0.0
+        for ch in text:
+            if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Cf"):
+                continue
+            total += self.advances.get(ord(ch), self.default)
+        return total
+
+
+@lru_cache(maxsize=4)
+def font_metrics(path: Path) -> FontMetrics:
+    """Return the advance widths of the font file at ``path``, read once per process."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        upem = font["head"].unitsPerEm
+        hmtx = font["hmtx"]
+        advances = {code: hmtx[name][0] / upem for code, name in font.getBestCmap().items()}
+    return FontMetrics(advances, advances.get(ord("ก"), 0.6))
+
+
+@lru_cache(maxsize=1)
+def book_metrics() -> tuple[FontMetrics, FontMetrics]:
+    """Return the regular and bold metrics of the book font (fonts/)."""
+    fonts = find_fonts()
+    return font_metrics(fonts.regular), font_metrics(fonts.bold)
+
+
+@lru_cache(maxsize=8192)
+def pieces(text: str) -> tuple[str, ...]:
+    """Return ``text`` cut into the pieces a line never breaks inside.
+
+    Spaces separate pieces. A run without Thai or Latin letters (a money
+    figure, a number, "๑.๒") is one piece; Thai is cut into pythainlp words,
+    and punctuation stays with its word as the renderers keep it.
+    """
+    out: list[str] = []
+    for chunk in text.split():
+        if not _LETTER.search(chunk) or _ABBREVIATION.fullmatch(chunk):
+            out.append(chunk)
+            continue
+        words: list[str] = []
+        for word in segment(chunk):
+            if words and (words[-1][-1] in OPENING or word[0] in CLOSING or not _LETTER.search(word)):
+                words[-1] += word
+            else:
+                words.append(word)
+        out.extend(words)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Measures cell text at one font size, with the table's cell padding."""
+
+    size_pt: float
+    padding_pt: float
+
+    def text_pt(self, text: str, bold: bool) -> float:
+        regular, heavy = book_metrics()
+        return (heavy if bold else regular).width_em(text) * self.size_pt
+
+    @property
+    def extra_pt(self) -> float:
+        """Return what a column adds around its text: padding, half a rule each side, slack."""
+        return 2 * self.padding_pt + RULE_PT + SLACK_PT
+
+    def para_widths(self, para: Para, whole_words: bool = False) -> tuple[float, float]:
+        """Return (minimum, preferred) width in pt of one paragraph's text.
+
+        A word longer than LONG_WORD_EM counts with that width only, unless
+        ``whole_words`` (a header label, which must never break).
+        """
+        bold = para.style in BOLD_STYLES
+        text = para.full_text
+        longest = float("inf") if whole_words else LONG_WORD_EM * self.size_pt
+        minimum = max(
+            (self.text_pt(p, bold) if not _LETTER.search(p) else min(self.text_pt(p, bold), longest) for p in pieces(text)),
+            default=0.0,
+        )
+        return minimum, self.text_pt(" ".join(text.split()), bold)
+
+    def cell_widths(self, cell: Cell, whole_words: bool = False) -> tuple[float, float, bool]:
+        """Return (minimum, preferred) width in pt of a cell, and whether it is one piece."""
+        minimum = preferred = 0.0
+        solid = True
+        for para in cell.paras:
+            lo, hi = self.para_widths(para, whole_words)
+            minimum, preferred = max(minimum, lo), max(preferred, hi)
+            solid = solid and len(pieces(para.full_text)) <= 1
+        return minimum + self.extra_pt, preferred + self.extra_pt, solid
+
+
+@dataclass(frozen=True)
+class ColumnNeeds:
+    """What each column of a table needs, in pt."""
+
+    minimum: tuple[float, ...]
+    preferred: tuple[float, ...]
+    fixed: tuple[bool, ...]  # exactly its minimum: money, numbers, months
+    #: how much text the column holds: the one-line widths of its body cells added up
+    text: tuple[float, ...] = ()
+
+    def readable_pt(self) -> float:
+        """Return the narrowest readable width: every column at its minimum, and the
+        column holding the most text at READABLE_CM (or its one-line width)."""
+        total = sum(self.minimum)
+        text = [(t, c) for c, t in enumerate(self.text or self.preferred) if not self.fixed[c]]
+        if text:
+            main = max(text)[1]
+            readable = min(self.preferred[main], READABLE_CM * PT_PER_CM)
+            total += max(0.0, readable - self.minimum[main])
+        return total
+
+
+def _spread(widths: list[float], cols: range, need: float, weights: list[float]) -> None:
+    """Widen ``cols`` so that together they are at least ``need``, by their weights."""
+    have = sum(widths[c] for c in cols)
+    if need <= have:
+        return
+    total = sum(weights[c] for c in cols)
+    for c in cols:
+        widths[c] += (need - have) * (weights[c] / total if total else 1 / len(cols))
+
+
+def column_needs(ncols: int, header, body, measure: Measure, groups=()) -> ColumnNeeds:
+    """Return the minimum and preferred widths of each column of a table.
+
+    Header cells count only with their minimum (a header may wrap between
+    words, never inside one); caption
+    rows (``frame`` False) span the table and count for nothing. A cell
+    spanning rows may wrap over their height, so it asks only for its
+    minimum (its text still counts in the column's share). A cell spanning columns widens them only if they are too
+    narrow together, in proportion to what they already prefer.
+    """
+    minimum, preferred, text = [0.0] * ncols, [0.0] * ncols, [0.0] * ncols
+    fixed = [True] * ncols
+    spanning = []
+    for rows, is_header in ((header, True), (body, False)):
+        for line in grid_cells(ncols, rows):
+            for col, cell in line:
+                if not cell.frame:
+                    continue
+                lo, hi, solid = measure.cell_widths(cell, whole_words=is_header)
+                hi = lo if is_header or cell.rowspan > 1 else hi
+                if cell.colspan > 1:
+                    spanning.append((col, cell.colspan, lo, hi))
+                    continue
+                minimum[col] = max(minimum[col], lo)
+                preferred[col] = max(preferred[col], hi)
+                if not is_header and not solid:
+                    fixed[col] = False
+                if not is_header:
+                    text[col] += measure.cell_widths(cell)[1]
+    for col, span, lo, hi in spanning:
+        cols = range(col, col + span)
+        _spread(minimum, cols, lo, preferred)
+        for c in cols:
+            preferred[c] = max(preferred[c], minimum[c])
+        if not all(fixed[c] for c in cols):
+            _spread(preferred, cols, hi, preferred)
+    for group in groups:  # columns of one kind (years, months) look alike
+        for values in (minimum, preferred):
+            widest = max(values[c] for c in group)
+            for c in group:
+                values[c] = widest
+    return ColumnNeeds(tuple(minimum), tuple(preferred), tuple(fixed), tuple(text))
+
+
+def distribute(needs: ColumnNeeds, width_pt: float) -> tuple[float, ...]:
+    """Return column widths in pt that add up to ``width_pt``.
+
+    Fixed columns get their minimum. The others get their minimum plus a share
+    of the width left, in proportion to how much text each holds (the column
+    with most lines to set gets most room, which keeps the table short), but
+    none wider than its preferred width while another still wants more; once
+    every column has its preferred width, the rest goes in proportion to it.
+    A table whose minimums are wider than the page narrows its text columns
+    to fit (their long words then break between syllables).
+    """
+    lo, hi, fixed = needs.minimum, needs.preferred, needs.fixed
+    text = needs.text or hi
+    flexible = [c for c in range(len(lo)) if not fixed[c]] or list(range(len(lo)))
+    widths = list(lo)
+    spare = width_pt - sum(lo)
+    if spare <= 0:
+        room = width_pt - sum(lo[c] for c in range(len(lo)) if c not in flexible)
+        shrink = max(room, 0) / sum(lo[c] for c in flexible)
+        for c in flexible:
+            widths[c] = lo[c] * shrink
+        return tuple(widths)
+    wanting = [c for c in flexible if hi[c] > widths[c]]
+    while spare > 1e-6 and wanting:
+        total = sum(text[c] for c in wanting)
+        share = {c: spare * (text[c] / total if total else 1 / len(wanting)) for c in wanting}
+        given = {c: min(share[c], hi[c] - widths[c]) for c in wanting}
+        for c, amount in given.items():
+            widths[c] += amount
+        spare -= sum(given.values())
+        wanting = [c for c in wanting if hi[c] - widths[c] > 1e-6]
+    if spare > 1e-6:
+        total = sum(hi[c] for c in flexible)
+        for c in flexible:
+            widths[c] += spare * (hi[c] / total if total else 1 / len(flexible))
+    return tuple(widths)
+
+
+def table_columns(ncols: int, header, body, width_cm: float, size_pt: float, padding_pt: float, groups=()) -> tuple[float, ...]:
+    """Return the width of each column in cm, adding up to ``width_cm``.
+
+    ``groups`` are tuples of columns given one width (the widest need of each).
+    """
+    needs = column_needs(ncols, header, body, Measure(size_pt, padding_pt), groups)
+    return tuple(round(w / PT_PER_CM, 3) for w in distribute(needs, width_cm * PT_PER_CM))
+
+
+def fits(ncols: int, header, body, width_cm: float, size_pt: float, padding_pt: float, groups=()) -> bool:
+    """Return whether a table can be set readably within ``width_cm``."""
+    needs = column_needs(ncols, header, body, Measure(size_pt, padding_pt), groups)
+    return needs.readable_pt() <= width_cm * PT_PER_CM
