@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from fontTools.ttLib import TTFont
 from lxml import etree
 from pypdf import PdfReader
@@ -65,8 +66,14 @@ def no_thai_env(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def document():
-    plan, _ = load(OPS)
+def document(tmp_path_factory):
+    # the fixture's projects again and again, so its ผด.02 table crosses pages
+    records = yaml.safe_load(OPS.read_text(encoding="utf-8"))
+    group = records["strategies"][0]["plans"][0]
+    group["projects"] = group["projects"] * 12
+    source = tmp_path_factory.mktemp("records") / OPS.name
+    source.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    plan, _ = load(source)
     return build_document(plan, thai_digits=True)
 
 

@@ -8,8 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from assembler.cli import main
-from assembler.document import Para, Table
+from assembler.document import Para, Table, grid_cells
 from assembler.records import load
+from assembler.tablelayout import BOLD_STYLES, PT_PER_CM, RULE_PT, Measure
 from assembler.thai import Numerals, segment, syllables
 from assembler.view import build_document
 
@@ -94,21 +95,26 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
     """Assert the PDF's Thai line breaks are allowed ones; return how many (prose, cell) were checked.
 
     A break may fall inside a word only when the word is wider than its line
-    or cell, and then between syllables. "Wider" is judged in letters: the
-    word has as many letters as the whole line before the break (a full line
-    of the same type).
+    or cell, and then between syllables. In a table cell "wider" is measured:
+    the word's width in the book font (assembler.tablelayout) against the
+    cell's text width (its columns less padding and rules). In prose it is
+    judged in letters: the word has as many letters as the whole line before
+    the break (a full line of the same type).
     """
     plan, _ = load(source)
     document = build_document(plan)
-    texts: set[tuple[str, bool]] = set()  # (paragraph text, in a table cell)
+    # (paragraph text, None for prose or (room in pt, font size, bold) in a table cell)
+    texts: set[tuple[str, tuple | None]] = set()
     for section in document.sections:
         for block in section.blocks:
             if isinstance(block, Para):
-                texts.add((block.text, False))
+                texts.add((block.text, None))
             elif isinstance(block, Table):
-                for row in block.header + block.body:
-                    for cell in row:
-                        texts.update((para.text, True) for para in cell.paras)
+                size = block.font_size_pt or document.table_font_size_pt
+                for row in grid_cells(len(block.columns), block.header + block.body):
+                    for col, cell in row:
+                        room = sum(block.columns[col:col + cell.colspan]) * PT_PER_CM - 2 * block.padding_pt - RULE_PT
+                        texts.update((p.text, (room, size, p.style in BOLD_STYLES)) for p in cell.paras)
     # short prose would match anywhere; a cell's text is checked however short
     # (a header such as หน่วยดำเนินการ wraps in its own column)
     by_text = [(normalise(t), (t, cell)) for t, cell in texts if cell or len(normalise(t)) > 20]
@@ -134,18 +140,27 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
         found = [(flat.find(joined), original, cell) for flat, (original, cell) in by_text if joined in flat]
         if not found:
             continue
-        assert any(allowed(original, at, at + cut) for at, original, _ in found), (
+        assert any(allowed(original, at, at + cut, cell) for at, original, cell in found), (
             f"break inside a word: …{before[-12:]} | {after[:12]}…"
         )
-        checked[found[0][2]] += 1
+        checked[found[0][2] is not None] += 1
     return checked
 
 
-def allowed(text: str, line_start: int, cut: int) -> bool:
-    """Return whether a line of ``text`` starting at ``line_start`` may end at ``cut`` (normalised offsets)."""
+def allowed(text: str, line_start: int, cut: int, cell: tuple | None = None) -> bool:
+    """Return whether a line of ``text`` starting at ``line_start`` may end at ``cut`` (normalised offsets).
+
+    ``cell`` is (text width in pt, font size, bold) for a table cell's text, None for prose.
+    """
+    flat = normalise(text)
     for start, end, syllable_cuts in word_spans(text):
-        if start < cut < end:  # inside this word: longer than the line, cut between syllables
-            return end - start >= cut - line_start and cut in syllable_cuts
+        if start < cut < end:  # inside this word: wider than its line, cut between syllables
+            if cell is None:
+                wider = end - start >= cut - line_start
+            else:
+                room, size, bold = cell
+                wider = Measure(size, 0).text_pt(flat[start:end], bold) > room
+            return wider and cut in syllable_cuts
     return True
 
 
