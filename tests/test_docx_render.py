@@ -464,6 +464,9 @@ def test_thai_words_are_marked_for_line_breaks():
     # a word too wide for its cell: cut into dictionary parts, never inside a cluster
     wide = word_breaks("คอนกรีตเสริมเหล็ก", too_wide=lambda w: len(w) > 10)
     assert wide.split(ZWSP) == ["คอนกรีต", "เสริม", "เหล็ก"]
+    # a dictionary part still too wide is cut again, down to its syllables
+    wider = word_breaks("สารบรรณอิเล็กทรอนิกส์", too_wide=lambda w: len(w) > 7)
+    assert wider.split(ZWSP) == ["สารบรรณ", "อิ", "เล็ก", "ทรอ", "นิกส์"]
     for word in ("คุณภาพชีวิต", "สาธารณสุข", "สวัสดิการ", "ผู้รับผิดชอบ", "องค์กรปกครองส่วนท้องถิ่น"):
         parts = word_parts(word)
         assert "".join(parts) == word

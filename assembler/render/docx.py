@@ -277,8 +277,8 @@ def word_breaks(text: str, too_wide=None) -> str:
         return text
     words: list[str] = []
     for word in segment(text):
-        if too_wide is not None and is_thai(word[0]) and too_wide(word):
-            words.extend(word_parts(word))
+        if too_wide is not None and is_thai(word[0]):
+            words.extend(narrow_parts(word, too_wide))
         else:
             words.append(word)
     out = [words[0]]
@@ -288,6 +288,20 @@ def word_breaks(text: str, too_wide=None) -> str:
         out.append(word)
     # LibreOffice's dictionary cuts before sara a inside a word (สาธารณ|ะ): a word joiner forbids it
     return re.sub("(?<=[\u0e01-\u0e2e])\u0e30", WORD_JOINER + "\u0e30", "".join(out))
+
+
+def narrow_parts(word: str, too_wide, depth: int = 0) -> list[str]:
+    """Return ``word`` cut into parts until none is too wide: dictionary parts, then their parts.
+
+    สารบรรณอิเล็กทรอนิกส์ → สารบรรณ, อิเล็กทรอนิกส์, and the latter, when still too
+    wide for its cell, → อิ, เล็ก, ทรอ, นิกส์.
+    """
+    if depth > 3 or not too_wide(word):
+        return [word]
+    parts = word_parts(word)
+    if len(parts) == 1:
+        return [word]
+    return [piece for part in parts for piece in narrow_parts(part, too_wide, depth + 1)]
 
 
 @lru_cache(maxsize=1)
