@@ -35,7 +35,7 @@ from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from lxml import etree
 
-from ..document import PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid
+from ..document import HEAD_SMALL, PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid
 from ..ziputil import repack
 
 # -- page geometry (twips: 1/1440 inch) ------------------------------------
@@ -126,6 +126,7 @@ def para_style_specs(toc_width: int) -> dict[str, StyleSpec]:
     add("cell-bold", size="table", bold=True)
     add("cell-bold-center", size="table", bold=True, align="center")
     add("cell-bold-right", size="table", bold=True, align="right")
+    add("cell-head-small", size="table", bold=True, align="center")
     assert set(spec) == set(PARA_STYLES), "every PARA_STYLES name needs a Word style"
     leader = (("right", toc_width, "dot"),)
     spec["toc 1"] = StyleSpec("TOC1", "toc 1", bold=True, before=100, tabs=leader)
@@ -447,6 +448,8 @@ class DocxRenderer:
         text = f"{para.number}\t{para.text}" if para.number else para.text
         if text:
             size = self.cell_size_hp if para.style.startswith("cell") else None
+            if para.style == "cell-head-small":
+                size = round((size or self.table_hp) * HEAD_SMALL)
             rpr = el("w:rPr", None, el("w:sz", {"w:val": size}), el("w:szCs", {"w:val": size})) if size else None
             p.append(text_run(text, rpr))
         if bookmark:
