@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
+#: the size of "cell-head-small" text, as a share of its table's text size
+HEAD_SMALL = 0.85
+
 #: Paragraph styles: name → (what it is). Both renderers implement each.
 PARA_STYLES = {
     "body": "justified prose, first line indented",
@@ -35,6 +38,7 @@ PARA_STYLES = {
     "cell-bold": "bold table cell text, left",
     "cell-bold-center": "bold table cell text, centred",
     "cell-bold-right": "bold table cell text, right",
+    "cell-head-small": "bold centred header text at HEAD_SMALL of the table's size (ผด.02 headings)",
 }
 
 

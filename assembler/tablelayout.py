@@ -15,13 +15,14 @@ renderers draw exactly the same columns (``Table.columns`` in cm).
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .document import Cell, Para, grid_cells
+from .document import HEAD_SMALL, Cell, Para, grid_cells
 from .fonts import find_fonts
 from .thai import segment
 
@@ -40,7 +41,7 @@ TEXT_WIDTH_CM = {"portrait": 16.0, "landscape": 24.7}
 LONG_WORD_EM = 4.0
 _ABBREVIATION = re.compile(r"(?:[\u0e01-\u0e4f]{1,3}\.)+")  # พ.ศ., เม.ย.: never broken
 
-BOLD_STYLES = frozenset({"cell-bold", "cell-bold-center", "cell-bold-right"})
+BOLD_STYLES = frozenset({"cell-bold", "cell-bold-center", "cell-bold-right", "cell-head-small"})
 _LETTER = re.compile(r"[\u0e01-\u0e4f A-Za-z]")
 OPENING = "([{“‘\"'"
 CLOSING = ")]}”’\"',.:;!?%ๆฯ"
@@ -128,13 +129,14 @@ class Measure:
         ``whole_words`` (a header label, which must never break).
         """
         bold = para.style in BOLD_STYLES
+        scale = HEAD_SMALL if para.style == "cell-head-small" else 1.0
         text = para.full_text
         longest = float("inf") if whole_words else LONG_WORD_EM * self.size_pt
         minimum = max(
             (self.text_pt(p, bold) if not _LETTER.search(p) else min(self.text_pt(p, bold), longest) for p in pieces(text)),
             default=0.0,
         )
-        return minimum, self.text_pt(" ".join(text.split()), bold)
+        return minimum * scale, self.text_pt(" ".join(text.split()), bold) * scale
 
     def cell_widths(self, cell: Cell, whole_words: bool = False) -> tuple[float, float, bool]:
         """Return (minimum, preferred) width in pt of a cell, and whether it is one piece."""
@@ -274,3 +276,72 @@ def fits(ncols: int, header, body, width_cm: float, size_pt: float, padding_pt: 
     """Return whether a table can be set readably within ``width_cm``."""
     needs = column_needs(ncols, header, body, Measure(size_pt, padding_pt), groups)
     return needs.readable_pt() <= width_cm * PT_PER_CM
+
+
+def _cell_lines(paras: tuple[float, ...], room_pt: float) -> int:
+    """Return how many lines paragraphs of these one-line widths take in ``room_pt``."""
+    return sum(max(1, math.ceil(w / room_pt)) for w in paras) if paras else 1
+
+
+def shortest_rows(
+    ncols: int, header, body, width_cm: float, size_pt: float, padding_pt: float, groups=(), step_cm: float = 0.05
+) -> tuple[float, ...]:
+    """Return column widths in cm (adding up to ``width_cm``) that make the rows short.
+
+    Starts from :func:`table_columns` and moves width, ``step_cm`` at a time,
+    from one text column to another while that lowers the sum of the rows'
+    heights (each row as tall as its cell of most lines; the last header row
+    of words counts once per body row it would repeat over, about one page in
+    four). For a long table of tall rows (ผด.02) the height of the rows, not
+    the one-line width of the text, decides how many pages it takes. No
+    column goes below its minimum, nor a text column below READABLE_CM (or
+its starting width, when that is narrower); fixed columns keep theirs.
+    """
+    measure = Measure(size_pt, padding_pt)
+    needs = column_needs(ncols, header, body, measure, groups)
+    widths = [w * PT_PER_CM for w in table_columns(ncols, header, body, width_cm, size_pt, padding_pt, groups)]
+    free = [c for c in range(ncols) if not needs.fixed[c] and not any(c in g for g in groups)]
+    if len(free) < 2:
+        return tuple(round(w / PT_PER_CM, 3) for w in widths)
+    # each row as (column, one-line widths of its paragraphs) of its one-column cells
+    rows: list[tuple[int, list[tuple[int, tuple[float, ...]]]]] = []
+    for rows_of, weight in ((header, max(1, len(body) // 4)), (body, 1)):
+        for line in grid_cells(ncols, rows_of):
+            cells = [
+                (col, tuple(measure.para_widths(p)[1] for p in cell.paras if p.full_text.strip()))
+                for col, cell in line
+                if cell.frame and cell.colspan == 1 and col in free
+            ]
+            if cells:
+                rows.append((weight, cells))
+
+    def height(w: list[float]) -> int:
+        return sum(
+            weight * max(_cell_lines(paras, max(1.0, w[col] - measure.extra_pt)) for col, paras in cells)
+            for weight, cells in rows
+        )
+
+    step = step_cm * PT_PER_CM
+    # a column gives width only down to READABLE_CM (a narrower one, as it started),
+    # and keeps a step above its minimum: the renderer's words may be a little wider
+    floor = {c: max(needs.minimum[c] + step, min(widths[c], READABLE_CM * PT_PER_CM)) for c in free}
+    best = height(widths)
+    improved = True
+    while improved:
+        improved = False
+        for give in free:
+            if widths[give] - step < floor[give]:
+                continue
+            for take in free:
+                if take == give:
+                    continue
+                trial = list(widths)
+                trial[give] -= step
+                trial[take] += step
+                h = height(trial)
+                if h < best:
+                    best, widths, improved = h, trial, True
+                    break
+            if improved:
+                break
+    return tuple(round(w / PT_PER_CM, 3) for w in widths)

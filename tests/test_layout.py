@@ -22,6 +22,7 @@ from assembler.tablelayout import (
     Measure,
     column_needs,
     pieces,
+    shortest_rows,
     table_columns,
 )
 from assembler.thai import Numerals
@@ -92,6 +93,28 @@ def test_a_long_column_gets_the_spare_width_and_short_ones_their_text():
     measure = Measure(14.0, 3.0)
     assert columns[2] * PT_PER_CM == pytest.approx(measure.text_pt("๑๐๐,๐๐๐", False) + measure.extra_pt, abs=0.01)
     assert columns[1] > 3 * columns[0]
+
+
+def test_shortest_rows_moves_width_to_the_column_that_makes_rows_tall():
+    # the second column holds one long paragraph per row, the first a longer
+    # one-line text in a single row: by text share the first column keeps
+    # width that only one row uses
+    rows = tuple((cell("ข้อความ " * 3), cell("รายละเอียดของกิจกรรม " * 12)) for _ in range(6))
+    rows += ((cell("ชื่อโครงการที่ยาว " * 20), cell("สั้น")),)
+    measure = Measure(12.0, 1.5)
+
+    def total_lines(columns):
+        return sum(
+            max(-(-measure.para_widths(c.paras[0])[1] // (w * PT_PER_CM - measure.extra_pt)) for c, w in zip(row, columns))
+            for row in rows
+        )
+
+    start = table_columns(2, (), rows, 12.0, 12.0, 1.5)
+    columns = shortest_rows(2, (), rows, 12.0, 12.0, 1.5)
+    assert sum(columns) == pytest.approx(12.0, abs=0.01)
+    assert total_lines(columns) < total_lines(start)
+    needs = column_needs(2, (), rows, measure)
+    assert all(w * PT_PER_CM >= lo for w, lo in zip(columns, needs.minimum))
 
 
 def test_docx_widths_are_the_pdf_widths(document, tmp_path):

@@ -257,7 +257,7 @@ def test_pd02_density_and_heading_block(ops_build):
     pages = [i for i, (top, _) in enumerate(pdf_pages(pdf)) if normalise(top).endswith(head)]
     projects = sum(len(g.projects) for s in load(source)[0].strategies for g in s.plans)
     print(f"ผด.02: {projects} projects on {len(pages)} pages")
-    assert projects / len(pages) >= 0.85  # the issue asks for 2 (not reached yet)
+    assert projects / len(pages) >= 1.4  # 1.44 today; the issue asks for 2 (not reached yet)
     months = {normalise(m) for m in MONTH_ORDER}
     top, bottom_margin = 2.5 / 2.54 * 72, 2 / 2.54 * 72
     shares_seen = []
@@ -266,7 +266,7 @@ def test_pd02_density_and_heading_block(ops_build):
             page = doc.pages[i]
             heads = [w for w in page.extract_words(x_tolerance=1) if normalise(w["text"]) in months]
             first_row = min(w["top"] for w in heads)
-            bottom = max(w["bottom"] for w in heads if abs(w["top"] - first_row) < 3)
+            bottom = max((w["top"] + w["bottom"]) / 2 for w in heads if abs(w["top"] - first_row) < 3)
             rule = min(e["top"] for e in page.edges if e["orientation"] == "h" and e["top"] > bottom)
             shares_seen.append((rule - top) / (page.height - top - bottom_margin))
     print(f"heading block: at most {max(shares_seen):.1%} of a page")

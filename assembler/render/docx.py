@@ -44,7 +44,7 @@ from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from lxml import etree
 
-from ..document import PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
+from ..document import HEAD_SMALL, PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
 from ..fonts import FontSet, find_fonts
 from ..thai import is_thai, segment
 from ..ziputil import repack
@@ -148,6 +148,7 @@ def para_style_specs(toc_width: int) -> dict[str, StyleSpec]:
     add("cell-bold", size="table", bold=True)
     add("cell-bold-center", size="table", bold=True, align="center")
     add("cell-bold-right", size="table", bold=True, align="right")
+    add("cell-head-small", size="table", bold=True, align="center")
     assert set(spec) == set(PARA_STYLES), "every PARA_STYLES name needs a Word style"
     leader = (("right", toc_width, "dot"),)
     spec["toc 1"] = StyleSpec("TOC1", "toc 1", bold=True, before=100, tabs=leader)
@@ -574,6 +575,8 @@ class DocxRenderer:
         text = f"{para.number}\t{para.text}" if para.number else para.text
         if text:
             size = self.cell_size_hp if para.style.startswith("cell") else None
+            if para.style == "cell-head-small":
+                size = round((size or self.table_hp) * HEAD_SMALL)
             rpr = el("w:rPr", None, el("w:sz", {"w:val": size}), el("w:szCs", {"w:val": size})) if size else None
             too_wide = None
             if self.cell_room is not None:

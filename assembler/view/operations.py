@@ -20,7 +20,7 @@ from ..records.operations import (
     Strategy,
     fiscal_index,
 )
-from ..tablelayout import PT_PER_CM, TEXT_WIDTH_CM, Measure, table_columns
+from ..tablelayout import PT_PER_CM, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
 from ..thai import FISCAL_MONTHS, MONTHS_ABBR, Numerals
 from . import common
 from .common import cell, head
@@ -33,7 +33,9 @@ TABLE_FONT_PT = 14.0
 TABLE_PADDING_PT = 3.0
 TABLE_LINE = 0.66
 #: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
-#: a table whose unsplittable row does not fit under its repeated header
+#: a table whose unsplittable row does not fit under its repeated header.
+#: (Lower values fill page feet but leave a row's "(ต่อ)" rest on the page of its
+#: start: the break passes of find_breaks do not converge with many split rows.)
 KEEP_ROW_LINES = 20
 
 
@@ -276,7 +278,7 @@ class OperationsView:
         header = self.schedule_header()
         every = tuple(r for _, rows in tables for r in rows)
         size, padding = self.schedule_font_pt, SCHEDULE_PADDING_PT
-        columns = table_columns(18, header, every, TEXT_WIDTH_CM["landscape"], size, padding, (tuple(range(6, 18)),))
+        columns = shortest_rows(18, header, every, TEXT_WIDTH_CM["landscape"], size, padding, (tuple(range(6, 18)),))
         measure = Measure(size, padding)
         for captions, rows in tables:
             caption_rows = tuple((Cell((p,), colspan=18, frame=False),) for p in captions)
@@ -287,7 +289,9 @@ class OperationsView:
             )
 
     def schedule_header(self) -> tuple:
-        span = lambda text: Cell((Para(text, "cell-bold-center"),), rowspan=2, shade=True)  # noqa: E731
+        # header text a size smaller than the rows: the labels' longest words and
+        # the month names set the narrowest columns, and the rows gain the width
+        span = lambda text: Cell((Para(text, "cell-head-small"),), rowspan=2, shade=True)  # noqa: E731
         row1 = (
             span("ลำดับที่"),
             span("โครงการ/กิจกรรม"),
@@ -295,11 +299,10 @@ class OperationsView:
             span("งบประมาณ (บาท)"),
             span("พื้นที่ (สถานที่ดำเนินการ)"),
             span("หน่วยดำเนินการ"),
-            Cell((Para(f"พ.ศ. {self.num.digits(self.fy - 1)}", "cell-bold-center"),), colspan=3, shade=True),
-            Cell((Para(f"พ.ศ. {self.num.digits(self.fy)}", "cell-bold-center"),), colspan=9, shade=True),
+            Cell((Para(f"พ.ศ. {self.num.digits(self.fy - 1)}", "cell-head-small"),), colspan=3, shade=True),
+            Cell((Para(f"พ.ศ. {self.num.digits(self.fy)}", "cell-head-small"),), colspan=9, shade=True),
         )
-        # month names in regular weight: the twelve columns stay narrow
-        row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-center"),), shade=True) for m in FISCAL_MONTHS)
+        row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-head-small"),), shade=True) for m in FISCAL_MONTHS)
         return row1, row2
 
     def schedule_rows(self, group: PlanGroup) -> tuple[tuple[Cell, ...], ...]:
