@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .document import HEAD_SMALL, Cell, Para, grid_cells
 from .fonts import find_fonts
-from .thai import segment
+from .thai import CLOSING, OPENING, segment
 
 PT_PER_CM = 72 / 2.54
 #: width of one rule between cells (0.75 pt), half on each side of a cell
@@ -43,8 +43,6 @@ _ABBREVIATION = re.compile(r"(?:[\u0e01-\u0e4f]{1,3}\.)+")  # พ.ศ., เม.�
 
 BOLD_STYLES = frozenset({"cell-bold", "cell-bold-center", "cell-bold-right", "cell-head-small"})
 _LETTER = re.compile(r"[\u0e01-\u0e4f A-Za-z]")
-OPENING = "([{“‘\"'"
-CLOSING = ")]}”’\"',.:;!?%ๆฯ"
 
 
 @dataclass(frozen=True)

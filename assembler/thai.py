@@ -30,6 +30,10 @@ MONTHS_ABBR = (
 #: Fiscal-year month order: ต.ค. of the previous year to ก.ย.
 FISCAL_MONTHS = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
 
+#: No line break after an opening bracket or quote, nor before closing punctuation.
+OPENING = "([{“‘\"'"
+CLOSING = ")]}”’\"',.:;!?%ๆฯ"
+
 NOT_BUDGETED = "ไม่ใช้งบประมาณ"
 DASH = "-"
 EN_DASH = "\u2013"

@@ -28,6 +28,8 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from ..tablelayout import font_metrics
+
 #: The family of the page-number digit font (used only on PAGE field runs).
 DIGIT_FAMILY = "PB Thai Digits"
 THAI_DIGITS = range(0x0E50, 0x0E5A)
@@ -142,22 +144,11 @@ class Metrics:
     """
 
     def __init__(self, regular: Path, bold: Path):
-        self._faces = {False: self._advances(regular), True: self._advances(bold)}
-
-    @staticmethod
-    @lru_cache(maxsize=4)
-    def _advances(path: Path) -> tuple[dict[int, float], float]:
-        """Return (advance in em of each code point, the widest advance) of the font at ``path``."""
-        with TTFont(path, lazy=True) as font:
-            upem = font["head"].unitsPerEm
-            hmtx = font["hmtx"]
-            widths = {code: hmtx[name][0] / upem for code, name in font.getBestCmap().items()}
-        return widths, max(widths.values())
+        self._faces = {False: font_metrics(regular), True: font_metrics(bold)}
 
     def width(self, text: str, size_pt: float, bold: bool = False) -> float:
         """Return the width of ``text`` in points (marks above and below take none)."""
-        widths, widest = self._faces[bold]
-        return sum(widths.get(ord(ch), widest) for ch in text) * size_pt
+        return self._faces[bold].width_em(text) * size_pt
 
     def lines(self, text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
         """Return how many lines ``text`` fills when broken between words into ``width_pt``.

@@ -27,7 +27,7 @@ from weasyprint.urls import URLFetcher
 from ..document import Cell, Document, Table, grid
 from ..errors import RenderError
 from ..fonts import FontSet, find_fonts, project_root
-from ..thai import segment
+from ..thai import CLOSING, OPENING, segment
 from . import weasy
 
 ZWSP = "\u200b"
@@ -55,8 +55,6 @@ def thai_markup(text: str, narrow: bool = False) -> Markup:
     return escape("".join(out))
 
 
-OPENING = "([{“‘\"'"
-CLOSING = ")]}”’\"',.:;!?%ๆฯ"
 
 
 def _environment(templates: Path) -> jinja2.Environment:
