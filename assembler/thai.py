@@ -108,6 +108,11 @@ def _dictionary(kind: str = "words"):
     return dict_trie(thai_words() if kind == "words" else thai_syllables())
 
 
+def is_word(text: str) -> bool:
+    """Return whether ``text`` is a word of pythainlp's dictionary."""
+    return text in _dictionary()
+
+
 @lru_cache(maxsize=1024)
 def compound_parts(word: str, longest: int) -> tuple[str, ...]:
     """Return ``word`` cut into dictionary words of at most ``longest`` letters, or () if it is not made of such."""

@@ -46,7 +46,7 @@ from lxml import etree
 
 from ..document import HEAD_SMALL, PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
 from ..fonts import FontSet, find_fonts
-from ..thai import is_thai, segment
+from ..thai import is_thai, is_word, segment, syllables
 from ..ziputil import repack
 from .docx_fonts import DIGIT_FAMILY, EmbeddedFont, Metrics, book_font, digit_font
 
@@ -305,31 +305,19 @@ def narrow_parts(word: str, too_wide, depth: int = 0) -> list[str]:
     return [piece for part in parts for piece in narrow_parts(part, too_wide, depth + 1)]
 
 
-@lru_cache(maxsize=1)
-def _syllables_and_words():
-    """Return (pythainlp's syllable trie, its word set), loaded once."""
-    from pythainlp.corpus.common import thai_syllables, thai_words
-    from pythainlp.util import dict_trie
-
-    return dict_trie(thai_syllables()), thai_words()
-
-
 @lru_cache(maxsize=1024)
 def word_parts(word: str) -> tuple[str, ...]:
     """Return a Thai word too wide for its cell cut where it may break: its longest dictionary parts, else syllables.
 
     คุณภาพชีวิต → คุณภาพ, ชีวิต; คอนกรีตเสริมเหล็ก → คอนกรีต, เสริม, เหล็ก; ประชาชน → ประ, ชา, ชน.
     """
-    from pythainlp.tokenize import word_tokenize
-
-    trie, words = _syllables_and_words()
-    syllables = word_tokenize(word, engine="newmm", custom_dict=trie)
+    pieces = syllables(word)
     parts, i = [], 0
-    while i < len(syllables):
+    while i < len(pieces):
         # the longest run of syllables from here that is a word (but not the whole word)
-        j = next((j for j in range(len(syllables), i + 1, -1)
-                  if (j - i) < len(syllables) and "".join(syllables[i:j]) in words), i + 1)
-        part = "".join(syllables[i:j])
+        j = next((j for j in range(len(pieces), i + 1, -1)
+                  if (j - i) < len(pieces) and is_word("".join(pieces[i:j]))), i + 1)
+        part = "".join(pieces[i:j])
         # never a break inside a character cluster (before ะ า ำ or a mark, after เ แ โ ใ ไ),
         # nor around a lone letter (the syllable list's guess at an unknown word)
         if parts and (_NO_BREAK_BEFORE.match(part) or parts[-1][-1] in "เแโใไ" or len(part) == 1 or len(parts[-1]) == 1):
