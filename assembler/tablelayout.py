@@ -35,6 +35,8 @@ SLACK_PT = 0.5
 READABLE_CM = 2.5
 #: the text width of an A4 page, by orientation (margins 3 cm and 2 cm)
 TEXT_WIDTH_CM = {"portrait": 16.0, "landscape": 24.7}
+#: line spacing of the books' dense tables, a multiple of the font's single spacing
+TABLE_LINE = 0.66
 
 #: a word wider than this many em (องค์กรปกครองส่วนท้องถิ่น) does not set its column's
 #: minimum: a column narrower than it breaks it between syllables
@@ -267,7 +269,12 @@ def table_columns(ncols: int, header, body, width_cm: float, size_pt: float, pad
     ``groups`` are tuples of columns given one width (the widest need of each).
     """
     needs = column_needs(ncols, header, body, Measure(size_pt, padding_pt), groups)
-    return tuple(round(w / PT_PER_CM, 3) for w in distribute(needs, width_cm * PT_PER_CM))
+    return _in_cm(distribute(needs, width_cm * PT_PER_CM))
+
+
+def _in_cm(widths_pt) -> tuple[float, ...]:
+    """Return widths in pt as cm, rounded to a thousandth (what the renderers are given)."""
+    return tuple(round(w / PT_PER_CM, 3) for w in widths_pt)
 
 
 def fits(ncols: int, header, body, width_cm: float, size_pt: float, padding_pt: float, groups=()) -> bool:
@@ -297,10 +304,10 @@ its starting width, when that is narrower); fixed columns keep theirs.
     """
     measure = Measure(size_pt, padding_pt)
     needs = column_needs(ncols, header, body, measure, groups)
-    widths = [w * PT_PER_CM for w in table_columns(ncols, header, body, width_cm, size_pt, padding_pt, groups)]
+    widths = [w * PT_PER_CM for w in _in_cm(distribute(needs, width_cm * PT_PER_CM))]
     free = [c for c in range(ncols) if not needs.fixed[c] and not any(c in g for g in groups)]
     if len(free) < 2:
-        return tuple(round(w / PT_PER_CM, 3) for w in widths)
+        return _in_cm(widths)
     # each row as (column, one-line widths of its paragraphs) of its one-column cells
     rows: list[tuple[int, list[tuple[int, tuple[float, ...]]]]] = []
     for rows_of, weight in ((header, max(1, len(body) // 4)), (body, 1)):
@@ -342,4 +349,4 @@ its starting width, when that is narrower); fixed columns keep theirs.
                     break
             if improved:
                 break
-    return tuple(round(w / PT_PER_CM, 3) for w in widths)
+    return _in_cm(widths)

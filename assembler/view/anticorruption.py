@@ -19,7 +19,7 @@ from ..records.anticorruption import (
     Period,
 )
 from ..records.common import ListEntry
-from ..tablelayout import TEXT_WIDTH_CM, fits, table_columns
+from ..tablelayout import TABLE_LINE, TEXT_WIDTH_CM, fits, table_columns
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
 from . import common
 from .common import front_matter, head
@@ -29,10 +29,9 @@ SWOT_HEADERS = (
     ("โอกาส (Opportunity)", "อุปสรรค (Threat)"),
 )
 #: ส่วนที่ ๒ tables: their text size unless the records' layout sets one (offices set
-#: such tables at 14–15 pt), cell padding, and line spacing (a multiple of single)
+#: such tables at 14–15 pt) and cell padding
 MATRIX_FONT_PT = 12.0
 MATRIX_PADDING_PT = 2.0
-TABLE_LINE = 0.66
 
 SHEET_LABELS = (
     "ชื่อโครงการ/กิจกรรม/มาตรการ",

@@ -20,18 +20,17 @@ from ..records.operations import (
     Strategy,
     fiscal_index,
 )
-from ..tablelayout import PT_PER_CM, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
+from ..tablelayout import PT_PER_CM, TABLE_LINE, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
 from ..thai import FISCAL_MONTHS, MONTHS_ABBR, Numerals
 from . import common
 from .common import cell, head
 
-#: ผด.02 text size unless the records' layout sets one, its cell padding and line spacing
+#: ผด.02 text size unless the records' layout sets one, and its cell padding
 SCHEDULE_FONT_PT = 12.0
 SCHEDULE_PADDING_PT = 1.5
 #: ผด.01 (and the default for every table of an operational plan)
 TABLE_FONT_PT = 14.0
 TABLE_PADDING_PT = 3.0
-TABLE_LINE = 0.66
 #: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
 #: a table whose unsplittable row does not fit under its repeated header.
 #: (Lower values fill page feet but leave a row's "(ต่อ)" rest on the page of its
