@@ -126,20 +126,33 @@ def compound_parts(word: str, longest: int) -> tuple[str, ...]:
     return parts if all(p in inside for p in parts) else ()
 
 
+#: an abbreviation (พ.ศ., เม.ย., กวช., อปพร.) after a space, a bracket or a
+#: comma, or starting the text: never broken
+ABBREVIATION = re.compile(r"(?<![^\s(\[/\"'“‘,-])(?:[\u0e01-\u0e4f]{1,4}\.)+")
+
+
 @lru_cache(maxsize=4096)
 def segment(text: str) -> tuple[str, ...]:
     """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
 
     A word longer than COMPOUND_CHARS (สำนักงานคณะกรรมการป้องกันและปราบปราม…)
-    is cut into the shorter words it is made of. The PDF renderer lets lines
-    break only between these words (see render/weasy.py).
+    is cut into the shorter words it is made of; an abbreviation is one word.
+    The PDF renderer lets lines break only between these words (see
+    render/weasy.py).
     """
     out: list[str] = []
-    for word in word_tokenize(text, engine="newmm", keep_whitespace=True, custom_dict=_dictionary()):
-        if len(word) > COMPOUND_CHARS and is_thai(word[0]):
-            out.extend(compound_parts(word, COMPOUND_CHARS) or (word,))
-        else:
-            out.append(word)
+    at = 0
+    for found in [*ABBREVIATION.finditer(text), None]:
+        end = found.start() if found else len(text)
+        if end > at:
+            for word in word_tokenize(text[at:end], engine="newmm", keep_whitespace=True, custom_dict=_dictionary()):
+                if len(word) > COMPOUND_CHARS and is_thai(word[0]):
+                    out.extend(compound_parts(word, COMPOUND_CHARS) or (word,))
+                else:
+                    out.append(word)
+        if found:
+            out.append(found.group())
+            at = found.end()
     return tuple(out)
 
 
