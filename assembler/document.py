@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Union
 
 #: the size of "cell-head-small" text, as a share of its table's text size
-HEAD_SMALL = 0.85
+HEAD_SMALL = 0.8
 
 #: Paragraph styles: name → (what it is). Both renderers implement each.
 PARA_STYLES = {
@@ -76,6 +76,8 @@ class Cell:
     bar: str = ""
     #: False for a caption row inside a table header (headings kept with their table)
     frame: bool = True
+    #: no padding left and right (the month headings over schedule bars)
+    tight: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,12 @@ class Table:
     line_height: float = 1.0
     #: body rows (by index) too tall to keep whole on a page: they may split
     loose_rows: tuple[int, ...] = ()
+    #: any body row may split at a page foot, its rest continuing on the next page
+    #: with its number and "(ต่อ)": the pages are filled (ผด.02)
+    fill_pages: bool = False
+    #: the header rows the PDF repeats on the pages after a fill_pages table's first
+    #: (the DOCX repeats ``header``); empty: ``header``
+    continued_header: tuple[tuple[Cell, ...], ...] = ()
     #: body rows (by index) never first on a page: a รวม row stays with a row above it
     keep_with_previous: tuple[int, ...] = ()
 

@@ -146,7 +146,8 @@ class Measure:
             lo, hi = self.para_widths(para, whole_words)
             minimum, preferred = max(minimum, lo), max(preferred, hi)
             solid = solid and len(pieces(para.full_text)) <= 1
-        return minimum + self.extra_pt, preferred + self.extra_pt, solid
+        extra = self.extra_pt - (2 * self.padding_pt if cell.tight else 0.0)
+        return minimum + extra, preferred + extra, solid
 
 
 @dataclass(frozen=True)

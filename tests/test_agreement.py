@@ -62,14 +62,15 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
             body = body.removesuffix(head)
         bodies.append(body)
     pdf = "".join(bodies)
-    headers = {
-        "".join(normalise(p.full_text) for row in b.header for c in row for p in c.paras)
-        for s in build_document(plan).sections
-        for b in s.blocks
-        if isinstance(b, Table)
-    }
-    for header in sorted(headers, key=len, reverse=True):
+    def text(rows):
+        return "".join(normalise(p.full_text) for row in rows for c in row for p in c.paras)
+
+    tables = [b for s in build_document(plan).sections for b in s.blocks if isinstance(b, Table)]
+    for header in sorted({text(b.header) for b in tables}, key=len, reverse=True):
         assert header in pdf, f"table header missing from the PDF: {header[:60]}"
+        pdf = pdf.replace(header, "")
+    # a table that fills its pages repeats a shorter header on the pages after its first
+    for header in sorted({text(b.continued_header) for b in tables if b.continued_header}, key=len, reverse=True):
         pdf = pdf.replace(header, "")
     # a merged cell carried onto a continuation page repeats its text with "(ต่อ)"
     # (and a row split across pages starts its rest with its number and "(ต่อ)")
@@ -80,7 +81,7 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
         if isinstance(b, Table)
         for r, row in enumerate(b.body)
         for i, c in enumerate(row)
-        if c.paras and (c.rowspan > 1 or (i == 0 and r in b.loose_rows))
+        if c.paras and (c.rowspan > 1 or (i == 0 and (r in b.loose_rows or b.fill_pages)))
     }
     for text in sorted(carried, key=len, reverse=True):
         pdf = pdf.replace(text, "")

@@ -81,6 +81,11 @@ def test_figures_and_abbreviations_are_never_cut():
     assert pieces("๓,๐๐๐,๐๐๐") == ("๓,๐๐๐,๐๐๐",)
     assert pieces("เม.ย.") == ("เม.ย.",)
     assert pieces("(๑) โครงการ") == ("(๑)", "โครงการ")
+    # the words the renderers break between keep a unit's abbreviation whole
+    from assembler.thai import segment
+
+    assert segment("ศึกษา, กวช.")[-1] == "กวช." and "อปพร." in segment("(อปพร.)")
+    assert segment("ดำเนินการพ.ศ.") == ("ดำเนินการ", "พ.ศ.")
 
 
 def test_a_long_column_gets_the_spare_width_and_short_ones_their_text():
@@ -238,6 +243,53 @@ def test_a_row_split_across_pages_is_marked_on_the_next():
     assert number.replace("\u200b", "").split() == ["๒๑", pdf_render.CONTINUED]
     text = "".join(getattr(b, "text", "") for page in laid.weasy.pages for b in pdf_render._descendants(page._page_box))
     assert all(f"บรรทัดที่ {i} ของรายการยาว".replace(" ", "") in text.replace(" ", "").replace("\u200b", "") for i in range(16))
+
+
+def test_a_table_that_fills_its_pages_breaks_where_planned():
+    """Rows of a fill_pages table split at every page foot, their rest marked, as planned."""
+    from weasyprint.formatting_structure.boxes import TableRowBox
+
+    def lines(n, i):
+        return Cell(tuple(Para(f"รายการ {i} บรรทัดที่ {j}", "cell") for j in range(n)))
+
+    rows = tuple((cell(f"{i}", "cell-center"), lines(3 + (i * 7) % 13, i)) for i in range(40))
+    caption = ((Cell((Para("หัวเรื่องของตาราง", "cell-bold"),), colspan=2, frame=False),),)
+    header = ((head("ที่"), head("รายการ")),)
+    short = ((Cell((Para("หัวเรื่อง (ต่อ)", "cell-bold"),), colspan=2, frame=False),),)
+    table = Table(
+        (2.0, 14.0), caption + header, rows, font_size_pt=14.0, fill_pages=True, continued_header=short + header
+    )
+    document = small_document(Para("ชื่อส่วน", "part"), table)
+    root = pdf_render.project_root()
+    fonts = pdf_render.find_fonts(root / "fonts")
+    laid = pdf_render.layout(document, fonts, root)
+    breaks = pdf_render.find_breaks(document, fonts, root)
+    assert not any(pdf_render.Breaks.of(laid.weasy).split.values())  # WeasyPrint cut no row itself
+    pieces = [
+        [b for b in pdf_render._descendants(page._page_box) if isinstance(b, TableRowBox) and b.element.get("id", "").startswith("r-")]
+        for page in laid.weasy.pages
+    ]
+    assert len(pieces) > 3
+    line = None
+    for number, page in enumerate(pieces[1:], 1):
+        first = page[0].element.get("id")
+        row, *part = (int(x) for x in first.split("-")[3:])
+        assert (row, part[0] if part else 0) in breaks.forced[(0, 1)], f"page {number + 1} starts with {first}, unplanned"
+        text = "".join(getattr(b, "text", "") for b in pdf_render._descendants(laid.weasy.pages[number]._page_box))
+        assert "หัวเรื่อง(ต่อ)" in text.replace("\u200b", "").replace(" ", "") and "หัวเรื่องของตาราง" not in text
+        if part:  # the rest of a row: its number, then "(ต่อ)"
+            number_cell = "".join(getattr(b, "text", "") for b in pdf_render._descendants(page[0].children[0]))
+            assert number_cell.replace("\u200b", "").split() == [str(row), pdf_render.CONTINUED]
+        # the page before is filled: less than four lines are left at its foot
+        previous = laid.weasy.pages[number - 1]._page_box
+        bottom = previous.content_box_y() + previous.height
+        last = pieces[number - 1][-1]
+        line = line or min(b.height for b in pdf_render._descendants(last) if type(b).__name__ == "LineBox")
+        assert bottom - (last.position_y + last.height) < 4 * line, f"page {number} leaves its foot empty"
+    text = "".join(getattr(b, "text", "") for page in laid.weasy.pages for b in pdf_render._descendants(page._page_box))
+    text = text.replace(" ", "").replace("\u200b", "")
+    for i, (_, body) in enumerate(rows):
+        assert all(p.full_text.replace(" ", "") in text for p in body.paras), f"row {i} lost text"
 
 
 @pytest.fixture(scope="module")

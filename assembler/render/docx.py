@@ -617,7 +617,7 @@ class DocxRenderer:
         for rows, is_header in ((table.header, True), (table.body, False)):
             lines = grid(table, rows)
             for r, line in enumerate(lines):
-                loose = not is_header and r in table.loose_rows
+                loose = not is_header and (table.fill_pages or r in table.loose_rows)
                 # Word keeps a row with the next when its paragraphs keep with the next
                 self.cell_keep = not is_header and r + 1 in table.keep_with_previous
                 trpr = el("w:trPr", None, None if loose else el("w:cantSplit"))
@@ -690,8 +690,9 @@ class DocxRenderer:
             tcpr.append(el("w:tcBorders", None, el("w:top", nil), el("w:left", nil), el("w:right", nil)))
         if cell.shade:
             tcpr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": SHADE}))
-        if cell.bar:
+        if cell.bar or cell.tight:
             # no side margins: the bar's rule runs to the cell edges and meets its neighbours'
+            # (a tight heading fills its narrow column)
             tcpr.append(el("w:tcMar", None, el("w:left", {"w:w": 0, "w:type": "dxa"}), el("w:right", {"w:w": 0, "w:type": "dxa"})))
         tcpr.append(el("w:vAlign", {"w:val": "center" if header or cell.bar else "top"}))
         tc = el("w:tc", None, tcpr)

@@ -24,11 +24,11 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from ..document import Cell, Document, Table, grid
+from ..document import Cell, Document, Para, Table, grid
 from ..errors import RenderError
 from ..fonts import FontSet, find_fonts, project_root
 from ..thai import CLOSING, OPENING, segment
-from . import weasy
+from . import pages, weasy
 
 ZWSP = "\u200b"
 NBSP = "\u00a0"
@@ -151,10 +151,10 @@ def html_rows(table: Table, page_starts: frozenset[int] | tuple = (), split: dic
     cell crosses a page, each has all four rules, and a continuation page
     names its มิติ and ภารกิจ.
 
-    ``split`` maps a row that a page break cut (and that no merged cell
-    covers) to the text each of its cells showed on the first page: the row
-    is written as two rows, what fitted and the rest, and the rest starts
-    with the row's number and "(ต่อ)".
+    ``split`` maps a row that page breaks cut (and that no merged cell
+    covers) to its cuts: for each page but the last it spans, the text each
+    of its cells shows there. The row is written as one row a page, and each
+    after the first starts with the row's number and "(ต่อ)".
     """
     split = split or {}
     out: list[HtmlRow] = []
@@ -172,17 +172,48 @@ def html_rows(table: Table, page_starts: frozenset[int] | tuple = (), split: dic
             last = started[id(cell)] + cell.rowspan - 1
             cut = next((s for s in sorted(page_starts) if r < s <= last), last + 1)
             row.append(HtmlCell(cell if not cont else continued(cell), cut - r))
-        shown = split.get(r)
-        if shown and len(shown) == len(row) and all(h.rowspan == 1 for h in row):
-            parts = [_cut(h.cell, text) for h, text in zip(row, shown)]
-            # the rest carries text only: a schedule bar is drawn once, with its row's start
-            rest = [dataclasses.replace(b, bar="") for _, b in parts]
-            if any(p.paras and any(x.text for x in p.paras) for p in rest):
-                rest[0] = continued(row[0].cell)  # the row's number, then "(ต่อ)"
-                out.append(HtmlRow(r, [HtmlCell(a) for a, _ in parts]))
-                out.append(HtmlRow(r, [HtmlCell(b) for b in rest], part=1))
+        cuts = split.get(r)
+        if cuts and all(len(shown) == len(row) for shown in cuts) and all(h.rowspan == 1 for h in row):
+            parts, rest = [], [h.cell for h in row]
+            for shown in cuts:
+                first, rest = zip(*(_cut(c, text) for c, text in zip(rest, shown)))
+                parts.append(first if not parts else (continued(row[0].cell), *first[1:]))
+                # the rest carries text only: a schedule bar is drawn once, with its row's start
+                rest = [continued(row[0].cell)] + [dataclasses.replace(b, bar="") for b in rest[1:]]
+            if any(p.paras and any(x.text for x in p.paras) for p in rest[1:]):
+                for number, cells in enumerate([*parts, rest]):
+                    out.append(HtmlRow(r, [HtmlCell(c) for c in cells], part=number))
                 continue
         out.append(HtmlRow(r, row))
+    return out
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """The part of a table on one page of planned pages (the whole table otherwise)."""
+
+    header: tuple
+    rows: list[HtmlRow]
+    break_before: bool
+    #: a planned page start: the table starts flush with the page top (a forced
+    #: break keeps the margin an unforced one drops, and the plan counts none)
+    flush: bool = False
+
+
+def table_pages(table: Table, key: tuple[int, int], breaks: "Breaks") -> list[TablePage]:
+    """Return ``table`` as the template writes it: one table per planned page, or one in all.
+
+    A table whose pages are planned (render/pages.py) is written as one table
+    a page, each after the first starting a page with ``continued_header``.
+    """
+    rows = html_rows(table, breaks.starts.get(key, ()), breaks.split.get(key))
+    forced = breaks.forced.get(key, ())
+    planned = key in breaks.tables
+    out = [TablePage(table.header, [], table.break_before or planned, planned)]
+    for row in rows:
+        if (row.index, row.part) in forced and out[-1].rows:
+            out.append(TablePage(table.continued_header or table.header, [], True, True))
+        out[-1].rows.append(row)
     return out
 
 
@@ -191,7 +222,11 @@ class Breaks:
     """Where a layout broke the tables, per table (section, block) in the Document."""
 
     starts: dict  # body rows first on a page that the table continues onto
-    split: dict  # body row → the text each of its cells showed on the page where it was cut
+    split: dict  # body row → its cuts: per page but the last, the text each of its cells shows
+    #: planned pages (render/pages.py): the (row, part) pieces that begin a page,
+    #: and the tables that begin one
+    forced: dict = dataclasses.field(default_factory=dict)
+    tables: frozenset = frozenset()
 
     @classmethod
     def of(cls, weasy, prefix: str = "r-") -> "Breaks":
@@ -234,7 +269,7 @@ class Breaks:
                 for page in pages:
                     firsts.setdefault(page, row)
             starts[key] = frozenset(row for page, row in firsts.items() if page != min(firsts))
-            split.setdefault(key, {}).update({row: shown[key][row] for row in cut.get(key, ())})
+            split.setdefault(key, {}).update({row: (shown[key][row],) for row in cut.get(key, ())})
         return cls(starts, split)
 
 
@@ -313,8 +348,7 @@ def render_html(
         pages=unique,
         section_pages=[p.name for p in names],
         counter_style="thai" if document.thai_digits else "decimal",
-        html_rows=html_rows,
-        starts=breaks.starts,
+        table_pages=lambda table, key: table_pages(table, key, breaks),
         splits=breaks.split,
         section_numbers=section_numbers or tuple(range(len(document.sections))),
     )
@@ -357,7 +391,7 @@ def _weasy(html: str, root: Path):
 def _breaks_between_pages(section) -> bool:
     """Return whether a section has tables with merged cells or rows a page break may cut."""
     return any(
-        isinstance(b, Table) and (b.loose_rows or any(c.rowspan > 1 for row in b.body for c in row))
+        isinstance(b, Table) and (b.loose_rows or b.fill_pages or any(c.rowspan > 1 for row in b.body for c in row))
         for b in section.blocks
     )
 
@@ -366,16 +400,26 @@ def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
     """Return where the tables break across pages, laying out only the sections that need it.
 
     Every section starts a page, so a section laid out alone breaks where it
-    does in the book. Each pass cuts merged cells at the page starts the last
-    pass found and writes split rows as two (which can move rows); the passes
-    stop when nothing changes.
+    does in the book. A section of tables that fill their pages is laid out
+    once, and its pages are planned from that (render/pages.py). Otherwise
+    each pass cuts merged cells at the page starts the last pass found and
+    writes split rows as two (which can move rows); the passes stop when
+    nothing changes.
     """
     starts: dict = {}
     split: dict = {}
+    forced: dict = {}
+    tables: set = set()
     for number, section in enumerate(document.sections):
         if not _breaks_between_pages(section):
             continue
         alone = dataclasses.replace(document, sections=(section,))
+        if _fills_pages(section):
+            planned = _planned_pages(document, alone, number, fonts, root)
+            split.update(planned.cuts)
+            forced.update(planned.forced)
+            tables |= planned.tables
+            continue
         # where a page starts matters only to tables with merged cells
         merged = [
             (number, b) for b, t in enumerate(section.blocks)
@@ -397,7 +441,28 @@ def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
                 break
         starts.update(found.starts)
         split.update(found.split)
-    return Breaks(starts, split)
+    return Breaks(starts, split, forced, frozenset(tables))
+
+
+def _fills_pages(section) -> bool:
+    """Return whether a section's pages are planned: text first, then only tables that fill pages."""
+    kinds = [isinstance(b, Table) and b.fill_pages for b in section.blocks]
+    return any(kinds) and kinds == sorted(kinds) and all(
+        isinstance(b, Para) for b in section.blocks if not (isinstance(b, Table) and b.fill_pages)
+    )
+
+
+def _planned_pages(document: Document, alone: Document, number: int, fonts: FontSet, root: Path) -> pages.Plan:
+    """Return the pages of a section of tables that fill pages, from one layout of it with rows whole."""
+    measured = pages.measure(_weasy(render_html(alone, fonts, root, None, (number,)), root))
+    section = alone.sections[0]
+    tables = [((number, b), t) for b, t in enumerate(section.blocks) if isinstance(t, Table)]
+
+    def continued_lines(table: Table, row: int) -> int:
+        text = continued(table.body[row][0]).paras[0].full_text
+        return pages.text_lines(table, 0, text, table.font_size_pt or document.table_font_size_pt)
+
+    return pages.plan(tables, measured, continued_lines)
 
 
 def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:

@@ -31,10 +31,9 @@ SCHEDULE_PADDING_PT = 1.5
 #: ผด.01 (and the default for every table of an operational plan)
 TABLE_FONT_PT = 14.0
 TABLE_PADDING_PT = 3.0
-#: a ผด.02 row of more lines than this may split across pages: WeasyPrint mislays
-#: a table whose unsplittable row does not fit under its repeated header.
-#: (Lower values fill page feet but leave a row's "(ต่อ)" rest on the page of its
-#: start: the break passes of find_breaks do not converge with many split rows.)
+#: a ผด.02 row of more lines than this may split across pages in the layout that
+#: measures the rows (render/pages.py): WeasyPrint mislays a table whose
+#: unsplittable row does not fit under its repeated header
 KEEP_ROW_LINES = 20
 
 
@@ -261,10 +260,11 @@ class OperationsView:
         yield Para(self.part_heading(3, self.SCHEDULE_TITLE), "part", anchor="part3")
         yield Para(f"{self.year_label} {self.t(self.plan.organisation.name)}", "center")
         # Every แนวทาง/แผนงาน has its table under its ยุทธศาสตร์ and objective.
-        # Those headings are caption rows of the table's header, so they repeat
-        # on every page of it and can never be left behind (WeasyPrint mislays
-        # a table kept with a heading when its first row must move to the next
-        # page). Every table has the same columns, measured over all of them.
+        # Those headings are caption rows of the table's header, so they are
+        # never left behind; the pages after a table's first repeat one short
+        # line in their place. Rows split at the page foot (fill_pages: the PDF
+        # plans its pages, render/pages.py). Every table has the same columns,
+        # measured over all of them.
         tables = []
         for s, strategy in enumerate(self.plan.strategies, 1):
             for g, group in enumerate(strategy.plans, 1):
@@ -273,18 +273,22 @@ class OperationsView:
                     # at the table's text size: the captions repeat on every page of the table
                     captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
                 captions.append(Para(self.group_heading(g, group), "cell-bold"))
-                tables.append((captions, self.schedule_rows(group)))
+                # pages after a table's first name its ยุทธศาสตร์ and แนวทาง in one line
+                label = self.group_heading(g, group) if group.kind == "แผนงาน" else f"{group.kind}ที่ {self.num.digits(g)}"
+                short = Para(f"ยุทธศาสตร์ที่ {self.num.digits(s)} {label} (ต่อ)", "cell-bold")
+                tables.append((captions, short, self.schedule_rows(group)))
         header = self.schedule_header()
-        every = tuple(r for _, rows in tables for r in rows)
+        every = tuple(r for *_, rows in tables for r in rows)
         size, padding = self.schedule_font_pt, SCHEDULE_PADDING_PT
         columns = shortest_rows(18, header, every, TEXT_WIDTH_CM["landscape"], size, padding, (tuple(range(6, 18)),))
         measure = Measure(size, padding)
-        for captions, rows in tables:
+        for captions, short, rows in tables:
             caption_rows = tuple((Cell((p,), colspan=18, frame=False),) for p in captions)
             loose = tuple(i for i, row in enumerate(rows) if estimated_lines(row, columns, measure) > KEEP_ROW_LINES)
             yield Table(
                 columns, caption_rows + header, rows, style="schedule",
-                font_size_pt=size, padding_pt=padding, line_height=TABLE_LINE, loose_rows=loose,
+                font_size_pt=size, padding_pt=padding, line_height=TABLE_LINE, loose_rows=loose, fill_pages=True,
+                continued_header=((Cell((short,), colspan=18, frame=False),), *header),
             )
 
     def schedule_header(self) -> tuple:
@@ -301,7 +305,8 @@ class OperationsView:
             Cell((Para(f"พ.ศ. {self.num.digits(self.fy - 1)}", "cell-head-small"),), colspan=3, shade=True),
             Cell((Para(f"พ.ศ. {self.num.digits(self.fy)}", "cell-head-small"),), colspan=9, shade=True),
         )
-        row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-head-small"),), shade=True) for m in FISCAL_MONTHS)
+        # the month names fill their narrow columns, as the bars below them do
+        row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-head-small"),), shade=True, tight=True) for m in FISCAL_MONTHS)
         return row1, row2
 
     def schedule_rows(self, group: PlanGroup) -> tuple[tuple[Cell, ...], ...]:
