@@ -17,7 +17,9 @@ from ..records.anticorruption import (
     Item,
     Mission,
     Period,
+    Step,
 )
+from ..records.anticorruption import Table as StepTable
 from ..records.common import ListEntry
 from ..tablelayout import TABLE_LINE, TEXT_WIDTH_CM, fits, table_columns
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
@@ -234,9 +236,9 @@ class AntiCorruptionView:
         half = TEXT_WIDTH_CM["portrait"] / 2
         return Table((half, half), header, tuple(rows), style="swot", font_size_pt=self.table_font_pt)
 
-    def entries(self, items: list[ListEntry], numbering):
+    def entries(self, items: list[ListEntry], numbering, level: int = 0):
         """Yield numbered list paragraphs; nested entries are numbered (๑), (๒)…"""
-        return common.entries(self.num, items, numbering)
+        return common.entries(self.num, items, numbering, level)
 
     # -- ส่วนที่ ๒ --------------------------------------------------------
     @property
@@ -329,7 +331,8 @@ class AntiCorruptionView:
         for year in self.years:
             amount = item.amount(year)
             row.append(Cell((Para(self.num.money(amount if isinstance(amount, int) else None), "cell-right"),)))
-        remark = self.t(item.unit if not item.remarks else f"{item.unit} {item.remarks}")
+        units = ", ".join(item.unit)
+        remark = self.t(units if not item.remarks else f"{units} {item.remarks}")
         row.append(Cell((Para(remark, "cell-center"),)))
         return row
 
@@ -385,22 +388,52 @@ class AntiCorruptionView:
                 yield from self.section_entries(4, entries, start, numbered)
                 start += len(entries)
         yield label(5)
-        yield Para(self.t(detail.area), "plain")
+        yield from self.section_entries(5, detail.area)
         yield label(6)
-        yield from self.section_entries(6, detail.method)
+        yield from self.method(detail.method)
         yield label(7)
         yield Para(self.period_text(detail.period), "plain")
         yield label(8)
-        for line in self.budget_lines(item):
+        stated = detail.budget
+        if stated is None or not (stated.blank or stated.text):
+            lines = self.budget_lines(item)
+        else:
+            lines = [self.t(line) for line in stated.text]
+        for line in lines:
             yield Para(line, "plain")
-        if detail.budget and detail.budget.note:
-            yield Para(self.t(detail.budget.note), "plain")
+        if stated and stated.note:
+            yield Para(self.t(stated.note), "plain")
         yield label(9)
-        unit = self.units.get(item.unit)
-        responsible = detail.responsible or (unit.name if unit else item.unit)
-        yield Para(self.t(responsible), "plain")
+        for line in detail.responsible or [self.unit_name(u) for u in item.unit]:
+            yield Para(self.t(line), "plain")
         yield label(10)
         yield from self.section_entries(10, detail.indicators)
+
+    def unit_name(self, unit: str) -> str:
+        """Return a unit's full name when ``unit`` is an abbreviation in units, else ``unit`` as written."""
+        known = self.units.get(unit)
+        return known.name if known else unit
+
+    def method(self, steps: list[Step]):
+        """Yield ๖ วิธีดำเนินการ: steps numbered ๖.๑ (one plain step unnumbered), each with its table."""
+        numbered = len(steps) > 1 or any(s.items or s.table for s in steps)
+        for i, step in enumerate(steps, 1):
+            keep = step.table is not None  # a step stays with its table
+            if numbered:
+                yield Para(self.t(step.text), "item", number=self.code((6, i)), keep_with_next=keep)
+            else:
+                yield Para(self.t(step.text), "plain", keep_with_next=keep)
+            if step.table:
+                yield self.step_table(step.table)
+            yield from self.entries(step.items, lambda j: f"({self.num.digits(j)})", level=1)
+
+    def step_table(self, table: StepTable) -> Table:
+        """Return a table inside a ๖ step: its first row the header, a sheet's width."""
+        header = (tuple(head(self.t(text)) for text in table.rows[0]),)
+        body = tuple(tuple(Cell((Para(self.t(text), "cell"),)) for text in row) for row in table.rows[1:])
+        width = TEXT_WIDTH_CM["portrait"]
+        columns = table_columns(len(table.rows[0]), header, body, width, self.plan.layout.table_font_pt or 14.0, 3.0)
+        return Table(columns, header, body, style="grid", font_size_pt=self.plan.layout.table_font_pt)
 
     def section_entries(self, k: int, entries: list[ListEntry], start: int = 0, numbered: bool | None = None):
         """Yield a sheet section's entries: one entry plain, several numbered k.1, k.2…"""
@@ -414,6 +447,8 @@ class AntiCorruptionView:
 
     def period_text(self, period: Period | None) -> str:
         """Return ๗ ระยะเวลาดำเนินการ: whole fiscal years or a month range."""
+        if period is not None and period.text:
+            return self.t(period.text)
         if period is None:
             return f"ปีงบประมาณ พ.ศ. {self.num.year_range(self.years[0], self.years[-1])}"
         (sy, sm), (ey, em) = period.start_ym, period.end_ym
