@@ -29,8 +29,38 @@ def looks_abbreviated(unit: str) -> bool:
 def check(plan, located: Located) -> list[Problem]:
     """Return what reading skipped (notices), then every consistency problem, in file order."""
     if isinstance(plan, OperationsPlan):
-        return located.notices + check_operations(plan, located)
-    return located.notices + check_anticorruption(plan, located)
+        return located.notices + omitted_parts(plan, located) + check_operations(plan, located)
+    return located.notices + omitted_parts(plan, located) + check_anticorruption(plan, located)
+
+
+#: ส่วนที่ ๑ sections of an anti-corruption plan: field → (Thai, English) names
+INTRODUCTION_SECTIONS = {
+    "swot": ("การวิเคราะห์ความเสี่ยง (SWOT)", "risk analysis (SWOT)"),
+    "rationale": ("หลักการและเหตุผล", "rationale"),
+    "objectives": ("วัตถุประสงค์ของการจัดทำแผน", "objectives"),
+    "goals": ("เป้าหมาย", "goals"),
+    "benefits": ("ประโยชน์ของการจัดทำแผน", "benefits"),
+}
+
+
+def omitted_parts(plan, located: Located) -> list[Problem]:
+    """Return a notice for each front-matter part the records leave out (the book goes without it)."""
+    out = []
+    notice = lambda path, thai, english: out.append(located.problem(path, thai, english, "notice"))  # noqa: E731
+    if plan.foreword is None:
+        notice(("foreword",), "ไม่มีคำนำ (foreword): เล่มนี้ไม่มีหน้าคำนำ", "no foreword: the book goes without its คำนำ page")
+    intro = plan.introduction
+    if not intro:
+        notice(("introduction",), "ไม่มีบทนำ (introduction): เล่มนี้ไม่มีส่วนที่ ๑", "no introduction: the book goes without ส่วนที่ ๑ บทนำ")
+    elif isinstance(plan, AntiCorruptionPlan):
+        for name, (thai, english) in INTRODUCTION_SECTIONS.items():
+            if not getattr(intro, name):
+                notice(
+                    ("introduction", name),
+                    f"ส่วนที่ ๑ ไม่มีหัวข้อ{thai}: หัวข้อที่มีจะเรียงเลขต่อกัน",
+                    f"ส่วนที่ ๑ has no {english} section: the sections it has are numbered in order",
+                )
+    return out
 
 
 def duplicates(names: dict[str, list[tuple]], located: Located, thai: str, english: str) -> list[Problem]:

@@ -53,13 +53,13 @@ class Swot(Record):
 
 
 class Introduction(Record):
-    """ส่วนที่ ๑ บทนำ."""
+    """ส่วนที่ ๑ บทนำ: every section is optional; those present are numbered ๑.๑, ๑.๒ … in order."""
 
-    swot: Swot
-    rationale: list[Text] = Field(min_length=1, description="๑.๒ หลักการและเหตุผล (ย่อหน้า)")
-    objectives: list[Entry] = Field(min_length=1, description="๑.๓ วัตถุประสงค์ของการจัดทำแผน")
-    goals: list[Entry] = Field(min_length=1, description="๑.๔ เป้าหมาย")
-    benefits: list[Entry] = Field(min_length=1, description="๑.๕ ประโยชน์ของการจัดทำแผน")
+    swot: Optional[Swot] = Field(default=None, description="๑.๑ การวิเคราะห์ความเสี่ยง (SWOT); ไม่มีก็ได้")
+    rationale: list[Text] = Field(default=[], description="หลักการและเหตุผล (ย่อหน้า)")
+    objectives: list[Entry] = Field(default=[], description="วัตถุประสงค์ของการจัดทำแผน")
+    goals: list[Entry] = Field(default=[], description="เป้าหมาย")
+    benefits: list[Entry] = Field(default=[], description="ประโยชน์ของการจัดทำแผน")
 
 
 class Targets(Record):
@@ -333,8 +333,8 @@ class AntiCorruptionPlan(Record):
     plan: Plan
     layout: Layout = Layout()
     units: list[Unit] = Field(default=[], description="ชื่อย่อและชื่อเต็มของหน่วยงาน (ไม่มีก็ได้)")
-    foreword: Foreword
-    introduction: Introduction
+    foreword: Optional[Foreword] = Field(default=None, description="คำนำ; ไม่มีก็ได้ (เล่มไม่มีหน้าคำนำ)")
+    introduction: Optional[Introduction] = Field(default=None, description="ส่วนที่ ๑ บทนำ; ไม่มีก็ได้")
     dimensions: list[Dimension] = Field(min_length=1)
 
     def walk_items(self):

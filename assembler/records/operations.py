@@ -196,8 +196,8 @@ class OperationsPlan(Record):
     title: Text = "แผนดำเนินงาน"
     layout: Layout = Layout()
     units: list[Unit] = Field(default=[], description="ชื่อย่อและชื่อเต็มของหน่วยงาน (ไม่มีก็ได้)")
-    foreword: Foreword
-    introduction: list[IntroSection] = Field(min_length=1)
+    foreword: Optional[Foreword] = Field(default=None, description="คำนำ; ไม่มีก็ได้ (เล่มไม่มีหน้าคำนำ)")
+    introduction: list[IntroSection] = Field(default=[], description="ส่วนที่ 1 บทนำ; ไม่มีก็ได้")
     strategies: list[Strategy] = Field(min_length=1)
 
     def walk_projects(self):

@@ -102,16 +102,34 @@ def dimension_items(dim: Dimension) -> list[Item]:
     return [i for m in dim.missions for i in mission_items(m)]
 
 
-class AntiCorruptionView:
-    """Builds the Document of one plan."""
+#: the parts ``planbook build --parts`` chooses from, in book order
+PARTS = (
+    common.Part("foreword", "คำนำ"),
+    common.Part("introduction", "บทนำ", ("ส่วนที่ 1", "part1")),
+    common.Part("matrix", "แผนปฏิบัติการ", ("ส่วนที่ 2", "part2")),
+    common.Part("details", "รายละเอียดโครงการ", ("ส่วนที่ 3", "part3", "รายละเอียด")),
+)
 
-    def __init__(self, plan: AntiCorruptionPlan, thai_digits: bool | None = None):
+
+class AntiCorruptionView:
+    """Builds the Document of one plan (of only some of its parts, when ``parts`` names them)."""
+
+    def __init__(self, plan: AntiCorruptionPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None):
         self.plan = plan
         if thai_digits is None:
             thai_digits = plan.layout.digits == "thai"
         self.num = Numerals(thai_digits)
         self.years = plan.plan.years
         self.units = {u.abbr: u for u in plan.units}
+        self.parts = set(parts if parts is not None else (p.key for p in PARTS))
+
+    def has(self, part: str) -> bool:
+        """Return whether the book prints ``part``: chosen, and in the records."""
+        if part == "foreword":
+            return part in self.parts and self.plan.foreword is not None
+        if part == "introduction":
+            return part in self.parts and bool(self.part1_sections())
+        return part in self.parts
 
     # -- small formatters -------------------------------------------------
     def t(self, text: str) -> str:
@@ -134,18 +152,18 @@ class AntiCorruptionView:
     # -- document ---------------------------------------------------------
     def document(self) -> Document:
         plan = self.plan
-        part2 = Section(tuple(self.part2()), orientation=self.matrix_orientation())
-        sections = (
-            Section(tuple(self.front()), numbered=False),
-            Section(tuple(self.part1())),
-            part2,
-            Section(tuple(self.part3())),
-        )
+        sections = [Section(tuple(self.front()), numbered=False)]
+        if self.has("introduction"):
+            sections.append(Section(tuple(self.part1())))
+        if self.has("matrix"):
+            sections.append(Section(tuple(self.part2()), orientation=self.matrix_orientation()))
+        if self.has("details"):
+            sections.append(Section(tuple(self.part3())))
         return Document(
             title=f"{plan.plan.title} {self.years_label} {plan.organisation.name}",
             author=plan.organisation.name,
             thai_digits=self.num.thai,
-            sections=sections,
+            sections=tuple(sections),
         )
 
     @property
@@ -182,47 +200,56 @@ class AntiCorruptionView:
     def front(self):
         plan = self.plan
         cover = [plan.plan.title, self.years_label, f"ของ{plan.organisation.name}"]
-        yield from front_matter(self.num, cover, plan.organisation, plan.foreword, list(self.toc_entries()))
+        foreword = plan.foreword if self.has("foreword") else None
+        toc = list(self.toc_entries())  # (an extract of the คำนำ alone has no สารบัญ)
+        yield from front_matter(self.num, cover, plan.organisation, foreword, toc, contents=bool(toc))
 
     def toc_entries(self):
-        yield TocEntry(1, "ส่วนที่ ๑ บทนำ" if self.num.thai else "ส่วนที่ 1 บทนำ", "part1")
-        for i, (code, title) in enumerate(self.part1_sections(), 1):
-            yield TocEntry(2, f"{code} {title}", f"part1-{i}")
-        yield TocEntry(1, self.part2_heading, "part2")
-        for d, dim in enumerate(self.plan.dimensions, 1):
-            yield TocEntry(2, self.dimension_heading(d, dim), f"dim-{d}")
-        yield TocEntry(2, self.summary_heading, "summary")
-        yield TocEntry(1, self.part3_heading, "part3")
+        if self.has("introduction"):
+            yield TocEntry(1, "ส่วนที่ ๑ บทนำ" if self.num.thai else "ส่วนที่ 1 บทนำ", "part1")
+            for i, (code, title, _) in enumerate(self.part1_sections(), 1):
+                yield TocEntry(2, f"{code} {title}", f"part1-{i}")
+        if self.has("matrix"):
+            yield TocEntry(1, self.part2_heading, "part2")
+            for d, dim in enumerate(self.plan.dimensions, 1):
+                yield TocEntry(2, self.dimension_heading(d, dim), f"dim-{d}")
+            yield TocEntry(2, self.summary_heading, "summary")
+        if self.has("details"):
+            yield TocEntry(1, self.part3_heading, "part3")
 
     # -- ส่วนที่ ๑ --------------------------------------------------------
-    def part1_sections(self):
-        names = (
-            "การวิเคราะห์ความเสี่ยงในการเกิดการทุจริตในองค์กร",
-            "หลักการและเหตุผล",
-            "วัตถุประสงค์ของการจัดทำแผน",
-            "เป้าหมาย",
-            "ประโยชน์ของการจัดทำแผน",
-        )
-        return [(self.code((1, i)), name) for i, name in enumerate(names, 1)]
+    PART1_NAMES = {
+        "swot": "การวิเคราะห์ความเสี่ยงในการเกิดการทุจริตในองค์กร",
+        "rationale": "หลักการและเหตุผล",
+        "objectives": "วัตถุประสงค์ของการจัดทำแผน",
+        "goals": "เป้าหมาย",
+        "benefits": "ประโยชน์ของการจัดทำแผน",
+    }
+
+    def part1_sections(self) -> list[tuple[str, str, str]]:
+        """Return (code, title, field) of each ส่วนที่ ๑ section the records hold, numbered ๑.๑ … in order."""
+        intro = self.plan.introduction
+        if intro is None:
+            return []
+        present = [name for name in self.PART1_NAMES if getattr(intro, name)]
+        return [(self.code((1, i)), self.PART1_NAMES[name], name) for i, name in enumerate(present, 1)]
 
     def part1(self):
         intro = self.plan.introduction
-        sections = self.part1_sections()
         yield Para(self.t("ส่วนที่ 1 บทนำ"), "part", anchor="part1")
-        code, title = sections[0]
-        yield Para(f"{code} {title}", "h2", anchor="part1-1", keep_with_next=True)
-        swot = intro.swot
-        for (left_head, right_head), left, right in zip(
-            SWOT_HEADERS, (swot.strengths, swot.opportunities), (swot.weaknesses, swot.threats)
-        ):
-            yield self.two_lists_table(left_head, right_head, left, right)
-        code, title = sections[1]
-        yield Para(f"{code} {title}", "h2", anchor="part1-2", keep_with_next=True)
-        for text in intro.rationale:
-            yield Para(self.t(text), "body")
-        for i, ((code, title), entries) in enumerate(zip(sections[2:], (intro.objectives, intro.goals, intro.benefits)), 3):
+        for i, (code, title, name) in enumerate(self.part1_sections(), 1):
             yield Para(f"{code} {title}", "h2", anchor=f"part1-{i}", keep_with_next=True)
-            yield from self.entries(entries, lambda i: f"{self.num.digits(i)}.")
+            if name == "swot":
+                swot = intro.swot
+                for (left_head, right_head), left, right in zip(
+                    SWOT_HEADERS, (swot.strengths, swot.opportunities), (swot.weaknesses, swot.threats)
+                ):
+                    yield self.two_lists_table(left_head, right_head, left, right)
+            elif name == "rationale":
+                for text in intro.rationale:
+                    yield Para(self.t(text), "body")
+            else:
+                yield from self.entries(getattr(intro, name), lambda i: f"{self.num.digits(i)}.")
 
     def two_lists_table(self, left_head: str, right_head: str, left: list[str], right: list[str]) -> Table:
         header = ((Cell((Para(left_head, "cell-bold-center"),), shade=True), Cell((Para(right_head, "cell-bold-center"),), shade=True)),)
@@ -474,6 +501,6 @@ class AntiCorruptionView:
         return lines
 
 
-def build_document(plan: AntiCorruptionPlan, thai_digits: bool | None = None) -> Document:
-    """Return the Document of an anti-corruption plan."""
-    return AntiCorruptionView(plan, thai_digits).document()
+def build_document(plan: AntiCorruptionPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None) -> Document:
+    """Return the Document of an anti-corruption plan, or of the ``parts`` (keys of PARTS) chosen."""
+    return AntiCorruptionView(plan, thai_digits, parts).document()

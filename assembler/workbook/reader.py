@@ -634,6 +634,7 @@ class _Reader:
         self.loc.at(("plan", "years"), first.place if first else self.loc.places[("plan", "first")])
         self._units(data, tables["units"])
         self._fill_sections(data, (), self._sectioned(tables["texts"], sections["texts"]), sections["texts"], sheet="ข้อความ")
+        drop_empty(data, ("foreword", "introduction"))  # parts without rows are left out of the book
 
         codes = self._codes(tables["missions"], 3)
         nodes: dict[str, tuple[dict, tuple]] = {}
@@ -774,6 +775,7 @@ class _Reader:
         self._units(data, tables["units"])
         found = self._sectioned(tables["texts"], OPS_TEXTS)
         self._fill_sections(data, (), [f for f in found if f[1] in FOREWORD_TEXTS], FOREWORD_TEXTS, sheet="ข้อความ")
+        drop_empty(data, ("foreword",))
         intro: list = []
         groups: list[list] = []
         for f in found:
@@ -932,6 +934,21 @@ class _Reader:
             self.error(row.place("id"), f"ไม่พบเลขที่ {ident} ในแผ่นงาน {sheet}", f"no {english} number {ident} in the sheet {sheet}")
         return False
 
+
+
+def drop_empty(data: dict, keys: tuple[str, ...]) -> None:
+    """Remove the groups under ``keys`` that hold nothing (dicts of empty dicts), at any depth."""
+
+    def empty(value) -> bool:
+        if isinstance(value, dict):
+            for key in [k for k, v in value.items() if empty(v)]:
+                del value[key]
+            return not value
+        return False
+
+    for key in keys:
+        if key in data and empty(data[key]):
+            del data[key]
 
 
 def table_cells(text: str) -> list[str]:
