@@ -71,8 +71,8 @@ def test_period_may_be_text():
     first, second, third = sheets()
     assert texts(section(first, 7)) == ["๒ เดือน ต่อ ๑ ครั้ง รวม ๖ ครั้ง"]
     assert texts(section(second, 7)) == ["จำนวน ๔ ครั้ง"]
-    # text stands for the months it goes with (which are still checked against the plan)
-    assert texts(section(third, 7)) == ["ตลอดปีงบประมาณ พ.ศ. ๒๕๖๖"]
+    # months and text: both printed (and the months still checked against the plan)
+    assert texts(section(third, 7)) == ["ปีงบประมาณ พ.ศ. ๒๕๖๖", "ประกาศภายใน ๓ วันทำการหลังลงนามในสัญญา"]
 
 
 def test_period_months_with_text_are_still_checked(tmp_path, capsys):

@@ -107,7 +107,7 @@ class Period(Record):
     start: Optional[Month] = Field(default=None, description="เดือนเริ่ม ปี พ.ศ.-เดือน เช่น 2564-10")
     end: Optional[Month] = Field(default=None, description="เดือนสิ้นสุด เช่น 2565-09")
     text: Optional[Text] = Field(
-        default=None, description="ข้อความตามที่พิมพ์ เช่น ๒ เดือน ต่อ ๑ ครั้ง รวม ๖ ครั้ง (พิมพ์แทนช่วงเดือน)"
+        default=None, description="ข้อความตามที่พิมพ์ เช่น ๒ เดือน ต่อ ๑ ครั้ง รวม ๖ ครั้ง (พิมพ์ต่อจากช่วงเดือน ถ้ามี)"
     )
 
     @property

@@ -419,7 +419,8 @@ class AntiCorruptionView:
         yield label(6)
         yield from self.method(detail.method)
         yield label(7)
-        yield Para(self.period_text(detail.period), "plain")
+        for line in self.period_lines(detail.period):
+            yield Para(line, "plain")
         yield label(8)
         stated = detail.budget
         if stated is None or not (stated.blank or stated.text):
@@ -472,10 +473,17 @@ class AntiCorruptionView:
             return
         yield from self.entries(entries, lambda i: self.code((k, start + i)))
 
+    def period_lines(self, period: Period | None) -> list[str]:
+        """Return ๗ ระยะเวลาดำเนินการ: the months (when the records name them), then the text as written."""
+        if period is not None and not period.months:
+            return [self.t(period.text)]
+        lines = [self.period_text(period)]
+        if period is not None and period.text:
+            lines.append(self.t(period.text))
+        return lines
+
     def period_text(self, period: Period | None) -> str:
         """Return ๗ ระยะเวลาดำเนินการ: whole fiscal years or a month range."""
-        if period is not None and period.text:
-            return self.t(period.text)
         if period is None:
             return f"ปีงบประมาณ พ.ศ. {self.num.year_range(self.years[0], self.years[-1])}"
         (sy, sm), (ey, em) = period.start_ym, period.end_ym
