@@ -2,6 +2,7 @@
 a table in a ๖ step, responsible units as text or several."""
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -171,3 +172,16 @@ def test_workbook_holds_the_sheets_as_written(tmp_path, capsys):
     assert [r for r in rows if r[1] == "งบประมาณว่าง"][0][3] == "ใช่"
     assert load(xlsx)[0] == load(AS_WRITTEN)[0]
     capsys.readouterr()
+
+
+def test_schema_shows_the_fields_as_written(capsys):
+    assert main(["schema", "anticorruption"]) == 0
+    defs = json.loads(capsys.readouterr().out)["$defs"]
+    assert {"text", "blank", "per_year", "total", "note"} <= set(defs["DetailBudget"]["properties"])
+    assert {"start", "end", "text"} <= set(defs["Period"]["properties"])
+    assert "table" in defs["Step"]["properties"]
+    kinds = lambda prop: {t.get("type") for t in prop["anyOf"]}  # noqa: E731
+    assert kinds(defs["Item"]["properties"]["unit"]) == {"string", "array"}
+    detail = defs["Detail"]["properties"]
+    for name in ("area", "responsible", "period", "budget"):
+        assert "string" in kinds(detail[name]), name

@@ -141,3 +141,14 @@ def test_a_foreword_alone_has_no_empty_contents_page():
     assert document.toc() is None
     assert [p.text for p in paras(document) if p.style == "title"] == ["คำนำ"]
     assert not any(isinstance(b, Toc) for s in document.sections for b in s.blocks)
+
+
+def test_schema_shows_the_front_matter_optional(capsys):
+    for book in ("anticorruption", "operations"):
+        assert main(["schema", book]) == 0
+        schema = json.loads(capsys.readouterr().out)
+        assert "foreword" in schema["properties"] and "foreword" not in schema["required"]
+        assert "introduction" not in schema["required"] and "units" not in schema["required"]
+    assert main(["schema", "anticorruption"]) == 0
+    intro = json.loads(capsys.readouterr().out)["$defs"]["Introduction"]
+    assert not intro.get("required")

@@ -18,7 +18,7 @@ model computes them.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, model_validator
 
@@ -158,7 +158,7 @@ def _lines(value: object) -> object:
 
 
 #: one line of text, or several (each printed on its own line)
-Lines = Annotated[list[Text], BeforeValidator(_lines)]
+Lines = Annotated[list[Text], BeforeValidator(_lines, json_schema_input_type=Union[str, list[str]])]
 
 
 class DetailBudget(Record):
@@ -228,7 +228,7 @@ class Step(Record):
     """A ๖ วิธีดำเนินการ step: text, an optional table (a committee), then sub-steps."""
 
     text: Text
-    table: Optional[Annotated[Table, BeforeValidator(_table)]] = Field(
+    table: Optional[Annotated[Table, BeforeValidator(_table, json_schema_input_type=Union[list[list[Union[str, int]]], Table])]] = Field(
         default=None, description="ตารางใต้ขั้นตอน: แถวแรกเป็นหัวตาราง เช่น [[ตำแหน่ง, จำนวน, หน้าที่], [...]]"
     )
     items: list[Entry] = []
@@ -240,14 +240,14 @@ class Detail(Record):
     rationale: list[Text] = Field(min_length=1, description="๒ หลักการและเหตุผล (ย่อหน้า)")
     objectives: list[Entry] = Field(min_length=1, description="๓ วัตถุประสงค์")
     targets: Annotated[Targets, BeforeValidator(_targets)] = Field(description="๔ เป้าหมาย/ผลผลิต")
-    area: Annotated[list[Entry], BeforeValidator(_lines)] = Field(
+    area: Annotated[list[Entry], BeforeValidator(_lines, json_schema_input_type=Union[str, list[Entry]])] = Field(
         min_length=1, description="๕ พื้นที่ดำเนินการ: ข้อความ หรือรายการหลายแห่ง"
     )
-    method: list[Annotated[Step, BeforeValidator(_step)]] = Field(min_length=1, description="๖ วิธีดำเนินการ")
-    period: Optional[Annotated[Period, BeforeValidator(_period)]] = Field(
+    method: list[Annotated[Step, BeforeValidator(_step, json_schema_input_type=Union[str, Step])]] = Field(min_length=1, description="๖ วิธีดำเนินการ")
+    period: Optional[Annotated[Period, BeforeValidator(_period, json_schema_input_type=Union[str, Period])]] = Field(
         default=None, description="๗ ระยะเวลา: {start, end}, ข้อความ หรือว่างไว้ = ตลอดแผน"
     )
-    budget: Optional[Annotated[DetailBudget, BeforeValidator(_detail_budget)]] = Field(
+    budget: Optional[Annotated[DetailBudget, BeforeValidator(_detail_budget, json_schema_input_type=Union[str, DetailBudget])]] = Field(
         default=None, description="๘ งบประมาณ: ข้อความตามที่เขียน, \"\" = ว่างไว้, ไม่ระบุ = ตามตารางส่วนที่ ๒"
     )
     responsible: Lines = Field(
@@ -286,7 +286,7 @@ class Item(Record):
 
     kind: ItemKind
     name: Text = Field(description="ชื่อตามที่พิมพ์ เช่น โครงการรวมพลังสร้างเมืองสีขาว")
-    unit: Annotated[list[UnitText], BeforeValidator(_lines)] = Field(
+    unit: Annotated[list[UnitText], BeforeValidator(_lines, json_schema_input_type=Union[str, list[str]])] = Field(
         min_length=1,
         description="หน่วยงานรับผิดชอบ: ชื่อย่อใน units หรือข้อความ เช่น ทุกกอง/สำนัก; หลายหน่วยเป็นรายการ",
     )
