@@ -207,12 +207,17 @@ class Table(Record):
 
     @model_validator(mode="after")
     def _even(self) -> "Table":
-        widths = {len(r) for r in self.rows}
-        if len(widths) != 1 or not 1 <= widths.pop() <= 8:
+        width = len(self.rows[0])
+        if not 1 <= width <= 8:
             raise ValueError(
-                "ทุกแถวของตารางต้องมีจำนวนช่องเท่ากัน (๑ ถึง ๘ ช่อง) / "
-                "every row of a table has the same number of cells (1 to 8)"
+                f"ตารางมีได้ 1 ถึง 8 ช่อง (แถวแรกมี {width}) / a table has 1 to 8 columns (its first row has {width})"
             )
+        for r, row in enumerate(self.rows[1:], 2):
+            if len(row) != width:
+                raise ValueError(
+                    f"ทุกแถวของตารางต้องมีจำนวนช่องเท่ากัน: แถวที่ {r} มี {len(row)} ช่อง แถวแรกมี {width} / "
+                    f"every row of a table has the same number of cells: row {r} has {len(row)}, the first row {width}"
+                )
         return self
 
 
