@@ -174,12 +174,14 @@ class Options:
     formats: tuple[str, ...] = FORMATS
     thai_digits: bool | None = None
     strict: bool = False
+    #: part names (``--parts``): build extracts of these parts only
+    parts: tuple[str, ...] = ()
 
     def key(self) -> str:
-        return json.dumps(
-            {"formats": sorted(set(self.formats)), "thai_digits": self.thai_digits, "strict": self.strict},
-            sort_keys=True,
-        )
+        key = {"formats": sorted(set(self.formats)), "thai_digits": self.thai_digits, "strict": self.strict}
+        if self.parts:
+            key["parts"] = list(self.parts)
+        return json.dumps(key, sort_keys=True)
 
 
 def fingerprint(source: Path, environment: str, options: Options) -> str | None:
@@ -213,14 +215,15 @@ class Manifest:
         return data["books"]
 
     @staticmethod
-    def key(source: Path) -> str:
-        return str(source.resolve())
+    def key(source: Path, parts: tuple[str, ...] = ()) -> str:
+        """Return a book's entry name: its records file, and the parts of an extract (``--parts``)."""
+        return str(source.resolve()) + ("#" + ",".join(parts) if parts else "")
 
-    def current(self, source: Path, fp: str | None) -> dict | None:
+    def current(self, source: Path, fp: str | None, parts: tuple[str, ...] = ()) -> dict | None:
         """Return the recorded entry of ``source`` if it is up to date (same fingerprint, outputs intact)."""
         if fp is None:
             return None
-        entry = self.books.get(self.key(source))
+        entry = self.books.get(self.key(source, parts))
         if not isinstance(entry, dict) or entry.get("fingerprint") != fp:
             return None
         outputs = entry.get("outputs")
@@ -235,14 +238,14 @@ class Manifest:
                 return None
         return entry
 
-    def record(self, source: Path, fp: str, outputs: dict[str, str], warnings: list[Problem]) -> None:
+    def record(self, source: Path, fp: str, outputs: dict[str, str], warnings: list[Problem], parts: tuple[str, ...] = ()) -> None:
         entry = {
             "fingerprint": fp,
             "outputs": outputs,
             "warnings": [dataclasses.asdict(w) for w in warnings],
         }
-        self.books[self.key(source)] = entry
-        self._changed[self.key(source)] = entry
+        self.books[self.key(source, parts)] = entry
+        self._changed[self.key(source, parts)] = entry
 
     def save(self) -> None:
         """Write the manifest atomically, merged with what another run may have written meanwhile."""
@@ -288,7 +291,7 @@ def build_book(source: Path, out_dir: Path, options: Options) -> Outcome:
     try:
         from .build import build
 
-        result = build(source, out_dir, options.formats, options.thai_digits, options.strict)
+        result = build(source, out_dir, options.formats, options.thai_digits, options.strict, parts=options.parts)
         hashes = {p.name: _sha256_file(p) for p in result.outputs}
     except PlanbookError as exc:
         return Outcome(source, FAILED, time.perf_counter() - started, error=str(exc), exit_code=exc.exit_code)
@@ -330,7 +333,7 @@ def run_batch(
     todo: list[tuple[int, Path, str | None]] = []
     for index, source in enumerate(sources):
         fp = fingerprint(source, environment, options)
-        entry = None if force else manifest.current(source, fp)
+        entry = None if force else manifest.current(source, fp, options.parts)
         if entry is None:
             todo.append((index, source, fp))
             continue
@@ -348,7 +351,7 @@ def run_batch(
         outcomes[index] = outcome
         # record only what was built from the bytes fingerprinted (not a file saved during its build)
         if outcome.status == BUILT and fp is not None and fingerprint(outcome.source, environment, options) == fp:
-            manifest.record(outcome.source, fp, outcome.hashes, outcome.warnings)
+            manifest.record(outcome.source, fp, outcome.hashes, outcome.warnings, options.parts)
             try:
                 manifest.save()
             except OSError as exc:

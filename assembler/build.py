@@ -10,11 +10,12 @@ from pathlib import Path
 from .batch import FORMATS
 from .checks import check
 from .document import Document, Toc
-from .errors import Problem, RenderError, ValidationFailed
+from .errors import Problem, RenderError, ValidationFailed, simple
 from .fonts import find_fonts
 from .records import load
 from .thai import Numerals
-from .view import build_document
+from .view import PARTS, build_document, present_parts
+from .view.common import choose_parts
 
 
 @dataclass
@@ -56,17 +57,29 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     thai_digits: bool | None = None,
     strict: bool = False,
+    parts: tuple[str, ...] = (),
 ) -> BuildResult:
-    """Build the book in ``path`` into ``out_dir``; nothing is written unless all succeed."""
+    """Build the book in ``path`` into ``out_dir``; nothing is written unless all succeed.
+
+    ``parts`` (names from ``planbook parts``) builds an extract of those parts
+    only, written as ``DIR/<stem>-<part>….pdf`` beside the whole book.
+    """
     from .render.pdf import layout
 
     plan, located = load(path)
+    chosen = chosen_parts(path, plan.book, parts) if parts else None
     result = BuildResult(path, warnings=check(plan, located))
     failing = [p for p in result.warnings if p.severity == "warning"]
     if strict and failing:
         raise ValidationFailed([dataclasses.replace(p, severity="error") for p in failing])
     fonts = find_fonts()
-    document = build_document(plan, thai_digits)
+    if chosen is not None and not set(chosen) & set(present_parts(plan)):
+        raise simple(
+            path,
+            f"ข้อมูลไม่มีส่วนที่เลือก ({', '.join(parts)}) จึงไม่มีอะไรให้สร้าง",
+            f"the records hold none of the chosen parts ({', '.join(parts)}): there is nothing to build",
+        )
+    document = build_document(plan, thai_digits, chosen)
     laid_out = layout(document, fonts)  # the DOCX's TOC takes its page numbers from this layout
     result.pages = len(laid_out.weasy.pages)
     blobs: dict[str, bytes] = {}
@@ -76,10 +89,26 @@ def build(
         from .render.docx import render_docx
 
         blobs["docx"] = render_docx(with_page_numbers(document, laid_out.anchor_pages), fonts)
-    targets = {fmt: out_dir / f"{path.stem}.{fmt}" for fmt in blobs}
+    stem = path.stem if chosen is None else "-".join((path.stem, *chosen))
+    targets = {fmt: out_dir / f"{stem}.{fmt}" for fmt in blobs}
     write_all(targets, blobs)
     result.outputs = [targets[f] for f in formats if f in targets]
     return result
+
+
+def chosen_parts(path: Path, book: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the keys of the parts ``names`` choose in a ``book``; an unknown name is an input error."""
+    try:
+        return choose_parts(PARTS[book], names)
+    except KeyError as exc:
+        known = ", ".join(f"{p.key} ({p.thai})" for p in PARTS[book])
+        thai = {p.key: p.thai for parts in PARTS.values() for p in parts}
+        name = f"{exc.args[0]} ({thai[exc.args[0]]})" if exc.args[0] in thai else exc.args[0]
+        raise simple(
+            path,
+            f"เล่มประเภท {book} ไม่มีส่วน {name} (มี: {known}; ดู planbook parts {book})",
+            f"a book of type {book} has no part {name} (it has: {known}; see planbook parts {book})",
+        ) from None
 
 
 def write_all(targets: dict[str, Path], blobs: dict[str, bytes]) -> None:

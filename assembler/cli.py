@@ -58,6 +58,29 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _parts(value: str) -> tuple[str, ...]:
+    """Return the part names of --parts; each must name a part of some book type."""
+    from .view import PARTS
+    from .view.common import name_key
+
+    chosen = tuple(p.strip() for p in value.split(",") if p.strip())
+    keys: dict[str, set[str]] = {}  # a name → the part keys it stands for, over every book type
+    for parts in PARTS.values():
+        for part in parts:
+            for n in part.names:
+                keys.setdefault(name_key(n), set()).add(part.key)
+    bad = [p for p in chosen if name_key(p) not in keys]
+    if bad or not chosen:
+        raise typer.BadParameter(
+            f"ไม่รู้จักส่วน {', '.join(bad) or value!r} (ดู planbook parts BOOK) / "
+            f"unknown part {', '.join(bad) or value!r} (see planbook parts BOOK)"
+        )
+    # one spelling per part where every book type agrees (คำนำ = foreword), so an extract
+    # asked for by its Thai or English names is the same extract (and up to date)
+    names = [next(iter(keys[name_key(p)])) if len(keys[name_key(p)]) == 1 else name_key(p) for p in chosen]
+    return tuple(sorted(set(names)))
+
+
 @app.command()
 def build(
     files: List[Path] = typer.Argument(..., help="Records files (.yaml, .yml, .json, .xlsx) or folders of them (searched recursively)."),
@@ -67,15 +90,22 @@ def build(
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Build this many books at once, each in its own process."),
     force: bool = typer.Option(False, "--force", help="Rebuild every book, even those unchanged since their last build."),
+    parts: Optional[str] = typer.Option(
+        None, "--parts", help="Build only these parts, comma-separated (planbook parts BOOK lists them), e.g. ผด.02 or details."
+    ),
 ) -> None:
     """Build the books of FILES into the output folder (FILE.yaml → DIR/FILE.docx, DIR/FILE.pdf).
 
     A book whose records, templates, fonts and options are unchanged since its
     last build into the same folder is skipped (DIR/.planbook-manifest.json).
+    With --parts, an extract of those parts (cover, สารบัญ and its own page
+    numbers) is written as DIR/FILE-PART.docx and .pdf.
     """
     from .batch import Options, build_many, collect
 
-    options = Options(_formats(format), None if digits is None else digits == Digits.thai, strict)
+    options = Options(
+        _formats(format), None if digits is None else digits == Digits.thai, strict, _parts(parts) if parts is not None else ()
+    )
     try:
         sources = collect(files)
     except PlanbookError as exc:
@@ -193,6 +223,23 @@ def schema(book: str = typer.Argument(..., help="Book type, e.g. anticorruption.
         _err(f"ไม่รู้จักประเภทเล่ม {book!r} / unknown book type {book!r} (known: {', '.join(BOOKS)})")
         raise typer.Exit(EXIT_INPUT)
     print(json.dumps(BOOKS[book].model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def parts(book: str = typer.Argument(..., help="Book type (anticorruption, operations) or a records file.")) -> None:
+    """List the parts of a book that build --parts can choose, by their English and Thai names."""
+    from .records import BOOKS, load
+    from .view import PARTS
+
+    if book not in BOOKS and Path(book).is_file():
+        book = load(Path(book))[0].book
+    if book not in BOOKS:
+        _err(f"ไม่รู้จักประเภทเล่ม {book!r} / unknown book type {book!r} (known: {', '.join(BOOKS)})")
+        raise typer.Exit(EXIT_INPUT)
+    print(f"ส่วนของเล่ม {book} (ใช้กับ planbook build --parts) / the parts of {book} books (for build --parts):")
+    for part in PARTS[book]:
+        also = f"  (หรือ/or: {', '.join(part.aliases)})" if part.aliases else ""
+        print(f"  {part.key:<14}{part.thai}{also}")
 
 
 @app.command()

@@ -42,19 +42,20 @@ def docx_blocks(path, kinds: bool = False) -> list:
     return out
 
 
-def assert_same_text(source, pdf_path, docx_path) -> int:
+def assert_same_text(source, pdf_path, docx_path, parts=None) -> int:
     """Assert the DOCX's text stands in the PDF in the same order, and nothing else does.
 
     Table headers repeat on every page in the PDF: each table's whole header
     (all its cells, in order) must appear, and is then set aside. A row too
     tall to keep whole may split across pages and interleave its cells' text:
     that text is checked as a whole (the same characters in any order).
+    ``parts`` (part keys) compares an extract built with ``--parts``.
     """
     blocks = docx_blocks(docx_path, kinds=True)
     plan, _ = load(source)
     # a form's code stands at the top of each of its pages, under the page number,
     # in the page's top margin (a margin box: should it reach the body, its text comes last)
-    heads = {normalise(s.running_head) for s in build_document(plan).sections if s.running_head}
+    heads = {normalise(s.running_head) for s in build_document(plan, parts=parts).sections if s.running_head}
     bodies = []
     for _, body in pdf_pages(pdf_path):
         body = normalise(body)
@@ -65,7 +66,7 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
     def text(rows):
         return "".join(normalise(p.full_text) for row in rows for c in row for p in c.paras)
 
-    tables = [b for s in build_document(plan).sections for b in s.blocks if isinstance(b, Table)]
+    tables = [b for s in build_document(plan, parts=parts).sections for b in s.blocks if isinstance(b, Table)]
     for header in sorted({text(b.header) for b in tables}, key=len, reverse=True):
         assert header in pdf, f"table header missing from the PDF: {header[:60]}"
         pdf = pdf.replace(header, "")
@@ -76,7 +77,7 @@ def assert_same_text(source, pdf_path, docx_path) -> int:
     # (and a row split across pages starts its rest with its number and "(ต่อ)")
     carried = {
         normalise(f"{c.paras[0].full_text} {CONTINUED}")
-        for s in build_document(plan).sections
+        for s in build_document(plan, parts=parts).sections
         for b in s.blocks
         if isinstance(b, Table)
         for r, row in enumerate(b.body)

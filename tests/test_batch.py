@@ -134,7 +134,7 @@ def test_no_change_run_imports_no_renderer(built):
 def test_force_rebuilds_every_book(tmp_path, monkeypatch):
     calls = []
 
-    def fake_build(path, out_dir, formats, thai_digits, strict):
+    def fake_build(path, out_dir, formats, thai_digits, strict, parts=()):
         calls.append(Path(path).name)
         target = out_dir / f"{Path(path).stem}.pdf"
         out_dir.mkdir(parents=True, exist_ok=True)

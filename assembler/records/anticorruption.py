@@ -18,11 +18,11 @@ model computes them.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
+from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit, parse_amount
 
 KINDS = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
 ItemKind = Literal["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
@@ -53,13 +53,13 @@ class Swot(Record):
 
 
 class Introduction(Record):
-    """ส่วนที่ ๑ บทนำ."""
+    """ส่วนที่ ๑ บทนำ: every section is optional; those present are numbered ๑.๑, ๑.๒ … in order."""
 
-    swot: Swot
-    rationale: list[Text] = Field(min_length=1, description="๑.๒ หลักการและเหตุผล (ย่อหน้า)")
-    objectives: list[Entry] = Field(min_length=1, description="๑.๓ วัตถุประสงค์ของการจัดทำแผน")
-    goals: list[Entry] = Field(min_length=1, description="๑.๔ เป้าหมาย")
-    benefits: list[Entry] = Field(min_length=1, description="๑.๕ ประโยชน์ของการจัดทำแผน")
+    swot: Optional[Swot] = Field(default=None, description="๑.๑ การวิเคราะห์ความเสี่ยง (SWOT); ไม่มีก็ได้")
+    rationale: list[Text] = Field(default=[], description="หลักการและเหตุผล (ย่อหน้า)")
+    objectives: list[Entry] = Field(default=[], description="วัตถุประสงค์ของการจัดทำแผน")
+    goals: list[Entry] = Field(default=[], description="เป้าหมาย")
+    benefits: list[Entry] = Field(default=[], description="ประโยชน์ของการจัดทำแผน")
 
 
 class Targets(Record):
@@ -97,11 +97,18 @@ def _month(value: object) -> object:
 Month = Annotated[str, BeforeValidator(_month)]
 
 
-class Period(Record):
-    """๗ ระยะเวลาดำเนินการ: first and last month, Buddhist era (2565-10)."""
+def _period(value: object) -> object:
+    return {"text": value} if isinstance(value, (str, int)) and not isinstance(value, bool) else value
 
-    start: Month
-    end: Month
+
+class Period(Record):
+    """๗ ระยะเวลาดำเนินการ: first and last month, Buddhist era (2565-10), or text as written."""
+
+    start: Optional[Month] = Field(default=None, description="เดือนเริ่ม ปี พ.ศ.-เดือน เช่น 2564-10")
+    end: Optional[Month] = Field(default=None, description="เดือนสิ้นสุด เช่น 2565-09")
+    text: Optional[Text] = Field(
+        default=None, description="ข้อความตามที่พิมพ์ เช่น ๒ เดือน ต่อ ๑ ครั้ง รวม ๖ ครั้ง (พิมพ์ต่อจากช่วงเดือน ถ้ามี)"
+    )
 
     @property
     def start_ym(self) -> tuple[int, int]:
@@ -113,9 +120,24 @@ class Period(Record):
         y, m = self.end.split("-")
         return int(y), int(m)
 
+    @property
+    def months(self) -> bool:
+        """True when the period names its months (start and end)."""
+        return self.start is not None and self.end is not None
+
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
-        if self.end_ym < self.start_ym:
+        if (self.start is None) != (self.end is None):
+            raise ValueError(
+                "ระยะเวลาต้องมีทั้งเดือนเริ่ม (start) และเดือนสิ้นสุด (end) / "
+                "a period needs both its start and its end month"
+            )
+        if self.start is None and self.text is None:
+            raise ValueError(
+                "ระยะเวลาต้องมีช่วงเดือน (start, end) หรือข้อความ (text) / "
+                "a period needs its months (start, end) or its text"
+            )
+        if self.months and self.end_ym < self.start_ym:
             raise ValueError(
                 f"เดือนสิ้นสุด {self.end} มาก่อนเดือนเริ่ม {self.start} / "
                 f"the end month {self.end} comes before the start month {self.start}"
@@ -123,12 +145,98 @@ class Period(Record):
         return self
 
 
+def _detail_budget(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return {"blank": True}
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return {"text": value}
+    return value
+
+
+def _lines(value: object) -> object:
+    return [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+#: one line of text, or several (each printed on its own line)
+Lines = Annotated[list[Text], BeforeValidator(_lines, json_schema_input_type=Union[str, list[str]])]
+
+
 class DetailBudget(Record):
-    """๘ งบประมาณดำเนินการ as the detail sheet states it (checked against the matrix)."""
+    """๘ งบประมาณดำเนินการ as the detail sheet states it (checked against the matrix).
+
+    Printed: ``text`` as written when given, nothing when ``blank``, else the
+    amounts of the matrix (ปีละ …, รวม …); then ``note``.
+    """
 
     per_year: Amount = Field(default=None, description="จำนวนต่อปีตามที่รายละเอียดโครงการระบุ")
     total: Amount = Field(default=None, description="รวมทั้งแผนตามที่รายละเอียดโครงการระบุ")
+    text: Lines = Field(
+        default=[], description="ข้อความที่พิมพ์ตามที่เขียน (แทนยอดที่คำนวณ); เป็นตัวเลขล้วนจะตรวจกับตารางส่วนที่ ๒"
+    )
+    blank: bool = Field(default=False, description="true = หัวข้อ ๘ ว่างไว้ ไม่พิมพ์ยอดเงิน")
     note: Optional[Text] = Field(default=None, description="คำอธิบายเพิ่ม เช่น ๑๐ แห่งๆ ละ ๕๐,๐๐๐ บาท")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "DetailBudget":
+        if self.blank and (self.text or self.note):
+            raise ValueError(
+                "หัวข้อ ๘ ที่ว่างไว้ (blank) ไม่มีข้อความ (text, note) / "
+                "a blank ๘ (blank: true) holds no text or note"
+            )
+        return self
+
+    @property
+    def stated_amount(self) -> object:
+        """Return the amount a one-line text states ("50,000 บาท"), else None."""
+        if len(self.text) != 1:
+            return None
+        try:
+            return parse_amount(self.text[0])
+        except ValueError:
+            return None
+
+
+def _cell(value: object) -> object:
+    return "" if value is None else str(value)
+
+
+class Table(Record):
+    """A simple table inside a ๖ step: the first row is the header, every row the same width."""
+
+    rows: list[list[Annotated[str, BeforeValidator(_cell)]]] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _even(self) -> "Table":
+        width = len(self.rows[0])
+        if not 1 <= width <= 8:
+            raise ValueError(
+                f"ตารางมีได้ 1 ถึง 8 ช่อง (แถวแรกมี {width}) / a table has 1 to 8 columns (its first row has {width})"
+            )
+        for r, row in enumerate(self.rows[1:], 2):
+            if len(row) != width:
+                raise ValueError(
+                    f"ทุกแถวของตารางต้องมีจำนวนช่องเท่ากัน: แถวที่ {r} มี {len(row)} ช่อง แถวแรกมี {width} / "
+                    f"every row of a table has the same number of cells: row {r} has {len(row)}, the first row {width}"
+                )
+        return self
+
+
+def _table(value: object) -> object:
+    return {"rows": value} if isinstance(value, list) else value
+
+
+def _step(value: object) -> object:
+    return {"text": value} if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+class Step(Record):
+    """A ๖ วิธีดำเนินการ step: text, an optional table (a committee), then sub-steps."""
+
+    text: Text
+    table: Optional[Annotated[Table, BeforeValidator(_table, json_schema_input_type=Union[list[list[Union[str, int]]], Table])]] = Field(
+        default=None, description="ตารางใต้ขั้นตอน: แถวแรกเป็นหัวตาราง เช่น [[ตำแหน่ง, จำนวน, หน้าที่], [...]]"
+    )
+    items: list[Entry] = []
 
 
 class Detail(Record):
@@ -137,12 +245,32 @@ class Detail(Record):
     rationale: list[Text] = Field(min_length=1, description="๒ หลักการและเหตุผล (ย่อหน้า)")
     objectives: list[Entry] = Field(min_length=1, description="๓ วัตถุประสงค์")
     targets: Annotated[Targets, BeforeValidator(_targets)] = Field(description="๔ เป้าหมาย/ผลผลิต")
-    area: Text = Field(description="๕ พื้นที่ดำเนินการ")
-    method: list[Entry] = Field(min_length=1, description="๖ วิธีดำเนินการ")
-    period: Optional[Period] = Field(default=None, description="๗ ระยะเวลา; ว่างไว้ = ตลอดแผน")
-    budget: Optional[DetailBudget] = Field(default=None, description="๘ งบประมาณ; ว่างไว้ = ตามตารางส่วนที่ ๒")
-    responsible: Optional[Text] = Field(default=None, description="๙ ผู้รับผิดชอบ; ว่างไว้ = ชื่อเต็มของหน่วยงาน")
+    area: Annotated[list[Entry], BeforeValidator(_lines, json_schema_input_type=Union[str, list[Entry]])] = Field(
+        min_length=1, description="๕ พื้นที่ดำเนินการ: ข้อความ หรือรายการหลายแห่ง"
+    )
+    method: list[Annotated[Step, BeforeValidator(_step, json_schema_input_type=Union[str, Step])]] = Field(min_length=1, description="๖ วิธีดำเนินการ")
+    period: Optional[Annotated[Period, BeforeValidator(_period, json_schema_input_type=Union[str, Period])]] = Field(
+        default=None, description="๗ ระยะเวลา: {start, end}, ข้อความ หรือว่างไว้ = ตลอดแผน"
+    )
+    budget: Optional[Annotated[DetailBudget, BeforeValidator(_detail_budget, json_schema_input_type=Union[str, DetailBudget])]] = Field(
+        default=None, description="๘ งบประมาณ: ข้อความตามที่เขียน, \"\" = ว่างไว้, ไม่ระบุ = ตามตารางส่วนที่ ๒"
+    )
+    responsible: Lines = Field(
+        default=[], description="๙ ผู้รับผิดชอบ: ข้อความหรือหลายบรรทัด; ว่างไว้ = ชื่อเต็มของหน่วยงาน"
+    )
     indicators: list[Entry] = Field(min_length=1, description="๑๐ ตัวชี้วัด/ผลลัพธ์")
+
+
+def _unit_text(value: object) -> object:
+    if isinstance(value, str) and "," in value:
+        raise ValueError(
+            f"หน่วยงานหนึ่งไม่มีเครื่องหมายจุลภาค (พบ {value!r}): หลายหน่วยเขียนเป็นรายการ [กวช., กค.] / "
+            f"a unit holds no comma (found {value!r}): write several units as a list [กวช., กค.]"
+        )
+    return value
+
+
+UnitText = Annotated[Text, BeforeValidator(_unit_text)]
 
 
 def _budget(value: object) -> object:
@@ -163,7 +291,10 @@ class Item(Record):
 
     kind: ItemKind
     name: Text = Field(description="ชื่อตามที่พิมพ์ เช่น โครงการรวมพลังสร้างเมืองสีขาว")
-    unit: Text = Field(description="ชื่อย่อหน่วยงานรับผิดชอบ (ต้องมีใน units)")
+    unit: Annotated[list[UnitText], BeforeValidator(_lines, json_schema_input_type=Union[str, list[str]])] = Field(
+        min_length=1,
+        description="หน่วยงานรับผิดชอบ: ชื่อย่อใน units หรือข้อความ เช่น ทุกกอง/สำนัก; หลายหน่วยเป็นรายการ",
+    )
     budget: Annotated[Budget, BeforeValidator(_budget)] = Field(
         default=Budget(), description="งบประมาณต่อปี {2565: 100000, 2566: '-'} หรือค่าเดียวทุกปี"
     )
@@ -206,9 +337,9 @@ class AntiCorruptionPlan(Record):
     organisation: Organisation
     plan: Plan
     layout: Layout = Layout()
-    units: list[Unit] = Field(min_length=1)
-    foreword: Foreword
-    introduction: Introduction
+    units: list[Unit] = Field(default=[], description="ชื่อย่อและชื่อเต็มของหน่วยงาน (ไม่มีก็ได้)")
+    foreword: Optional[Foreword] = Field(default=None, description="คำนำ; ไม่มีก็ได้ (เล่มไม่มีหน้าคำนำ)")
+    introduction: Optional[Introduction] = Field(default=None, description="ส่วนที่ ๑ บทนำ; ไม่มีก็ได้")
     dimensions: list[Dimension] = Field(min_length=1)
 
     def walk_items(self):

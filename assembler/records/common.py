@@ -47,6 +47,9 @@ def _amount(value: object) -> object:
     )
 
 
+#: the same, for a text that may state an amount ("50,000 บาท")
+parse_amount = _amount
+
 #: A budget cell: baht, None (shown "-") or "ไม่ใช้งบประมาณ" (runs without money).
 Amount = Annotated[Optional[Union[int, Literal["ไม่ใช้งบประมาณ"]]], BeforeValidator(_amount)]
 

@@ -11,13 +11,27 @@ import json
 import yaml
 from pydantic import BaseModel
 
-from .anticorruption import Budget, Targets
+from .anticorruption import Budget, Detail, DetailBudget, Item, Period, Step, Table, Targets
 from .common import ListEntry
 from .operations import ScheduleEntry, month_text
 
 
+#: list fields written as one value when they hold one plain text (unit: กวช.)
+ONE_AS_TEXT = {(Item, "unit"), (Detail, "area"), (Detail, "responsible"), (DetailBudget, "text")}
+
+
 def plain(value: object) -> object:
     """Return ``value`` (a records model or part of one) as YAML-ready data."""
+    if isinstance(value, Step) and not (value.table or value.items):
+        return value.text
+    if isinstance(value, Table):
+        return plain(value.rows)
+    if isinstance(value, Period) and not value.months:
+        return value.text
+    if isinstance(value, DetailBudget) and value.blank:
+        return ""
+    if isinstance(value, DetailBudget) and value.text and value == DetailBudget(text=value.text):
+        return value.text[0] if len(value.text) == 1 else plain(value.text)
     if isinstance(value, Budget):
         return {y: a for y, a in value.years.items()} if value.years else value.every_year
     if isinstance(value, ListEntry) and not value.items:
@@ -38,6 +52,9 @@ def plain(value: object) -> object:
             if not info.is_required() and field_value == info.get_default(call_default_factory=True):
                 continue
             out[name] = plain(field_value)
+            if (type(value), name) in ONE_AS_TEXT and isinstance(out[name], list) and len(out[name]) == 1:
+                if isinstance(out[name][0], str):
+                    out[name] = out[name][0]
         return out
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]

@@ -139,7 +139,7 @@ class Project(Record):
     budget: Amount = Field(default=None, description="งบประมาณ; มีกิจกรรมย่อยแล้วต้องเท่าผลรวม (หรือเว้นไว้)")
     area: Text = Field(description="พื้นที่ (สถานที่ดำเนินการ)")
     units: Annotated[list[Text], BeforeValidator(_units)] = Field(
-        min_length=1, description="หน่วยดำเนินการ (ชื่อย่อใน units)"
+        min_length=1, description="หน่วยดำเนินการ: ชื่อย่อใน units หรือข้อความ เช่น ทุกกอง/สำนัก"
     )
     schedule: Schedule = Field(default=[], description="ช่วงเดือนที่ดำเนินการ")
     activities: list[Activity] = Field(default=[], description="กิจกรรมย่อย 1.1, 1.2 …")
@@ -195,9 +195,9 @@ class OperationsPlan(Record):
     fiscal_year: Annotated[int, Field(ge=2500, le=2700, description="ปีงบประมาณ พ.ศ.")]
     title: Text = "แผนดำเนินงาน"
     layout: Layout = Layout()
-    units: list[Unit] = Field(min_length=1)
-    foreword: Foreword
-    introduction: list[IntroSection] = Field(min_length=1)
+    units: list[Unit] = Field(default=[], description="ชื่อย่อและชื่อเต็มของหน่วยงาน (ไม่มีก็ได้)")
+    foreword: Optional[Foreword] = Field(default=None, description="คำนำ; ไม่มีก็ได้ (เล่มไม่มีหน้าคำนำ)")
+    introduction: list[IntroSection] = Field(default=[], description="ส่วนที่ 1 บทนำ; ไม่มีก็ได้")
     strategies: list[Strategy] = Field(min_length=1)
 
     def walk_projects(self):

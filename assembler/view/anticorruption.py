@@ -17,7 +17,9 @@ from ..records.anticorruption import (
     Item,
     Mission,
     Period,
+    Step,
 )
+from ..records.anticorruption import Table as StepTable
 from ..records.common import ListEntry
 from ..tablelayout import TABLE_LINE, TEXT_WIDTH_CM, fits, table_columns
 from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
@@ -100,16 +102,34 @@ def dimension_items(dim: Dimension) -> list[Item]:
     return [i for m in dim.missions for i in mission_items(m)]
 
 
-class AntiCorruptionView:
-    """Builds the Document of one plan."""
+#: the parts ``planbook build --parts`` chooses from, in book order
+PARTS = (
+    common.Part("foreword", "คำนำ"),
+    common.Part("introduction", "บทนำ", ("ส่วนที่ 1", "part1")),
+    common.Part("matrix", "แผนปฏิบัติการ", ("ส่วนที่ 2", "part2")),
+    common.Part("details", "รายละเอียดโครงการ", ("ส่วนที่ 3", "part3", "รายละเอียด")),
+)
 
-    def __init__(self, plan: AntiCorruptionPlan, thai_digits: bool | None = None):
+
+class AntiCorruptionView:
+    """Builds the Document of one plan (of only some of its parts, when ``parts`` names them)."""
+
+    def __init__(self, plan: AntiCorruptionPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None):
         self.plan = plan
         if thai_digits is None:
             thai_digits = plan.layout.digits == "thai"
         self.num = Numerals(thai_digits)
         self.years = plan.plan.years
         self.units = {u.abbr: u for u in plan.units}
+        self.parts = set(parts if parts is not None else (p.key for p in PARTS))
+
+    def has(self, part: str) -> bool:
+        """Return whether the book prints ``part``: chosen, and in the records."""
+        if part == "foreword":
+            return part in self.parts and self.plan.foreword is not None
+        if part == "introduction":
+            return part in self.parts and bool(self.part1_sections())
+        return part in self.parts
 
     # -- small formatters -------------------------------------------------
     def t(self, text: str) -> str:
@@ -132,18 +152,18 @@ class AntiCorruptionView:
     # -- document ---------------------------------------------------------
     def document(self) -> Document:
         plan = self.plan
-        part2 = Section(tuple(self.part2()), orientation=self.matrix_orientation())
-        sections = (
-            Section(tuple(self.front()), numbered=False),
-            Section(tuple(self.part1())),
-            part2,
-            Section(tuple(self.part3())),
-        )
+        sections = [Section(tuple(self.front()), numbered=False)]
+        if self.has("introduction"):
+            sections.append(Section(tuple(self.part1())))
+        if self.has("matrix"):
+            sections.append(Section(tuple(self.part2()), orientation=self.matrix_orientation()))
+        if self.has("details"):
+            sections.append(Section(tuple(self.part3())))
         return Document(
             title=f"{plan.plan.title} {self.years_label} {plan.organisation.name}",
             author=plan.organisation.name,
             thai_digits=self.num.thai,
-            sections=sections,
+            sections=tuple(sections),
         )
 
     @property
@@ -180,47 +200,56 @@ class AntiCorruptionView:
     def front(self):
         plan = self.plan
         cover = [plan.plan.title, self.years_label, f"ของ{plan.organisation.name}"]
-        yield from front_matter(self.num, cover, plan.organisation, plan.foreword, list(self.toc_entries()))
+        foreword = plan.foreword if self.has("foreword") else None
+        toc = list(self.toc_entries())  # (an extract of the คำนำ alone has no สารบัญ)
+        yield from front_matter(self.num, cover, plan.organisation, foreword, toc, contents=bool(toc))
 
     def toc_entries(self):
-        yield TocEntry(1, "ส่วนที่ ๑ บทนำ" if self.num.thai else "ส่วนที่ 1 บทนำ", "part1")
-        for i, (code, title) in enumerate(self.part1_sections(), 1):
-            yield TocEntry(2, f"{code} {title}", f"part1-{i}")
-        yield TocEntry(1, self.part2_heading, "part2")
-        for d, dim in enumerate(self.plan.dimensions, 1):
-            yield TocEntry(2, self.dimension_heading(d, dim), f"dim-{d}")
-        yield TocEntry(2, self.summary_heading, "summary")
-        yield TocEntry(1, self.part3_heading, "part3")
+        if self.has("introduction"):
+            yield TocEntry(1, "ส่วนที่ ๑ บทนำ" if self.num.thai else "ส่วนที่ 1 บทนำ", "part1")
+            for i, (code, title, _) in enumerate(self.part1_sections(), 1):
+                yield TocEntry(2, f"{code} {title}", f"part1-{i}")
+        if self.has("matrix"):
+            yield TocEntry(1, self.part2_heading, "part2")
+            for d, dim in enumerate(self.plan.dimensions, 1):
+                yield TocEntry(2, self.dimension_heading(d, dim), f"dim-{d}")
+            yield TocEntry(2, self.summary_heading, "summary")
+        if self.has("details"):
+            yield TocEntry(1, self.part3_heading, "part3")
 
     # -- ส่วนที่ ๑ --------------------------------------------------------
-    def part1_sections(self):
-        names = (
-            "การวิเคราะห์ความเสี่ยงในการเกิดการทุจริตในองค์กร",
-            "หลักการและเหตุผล",
-            "วัตถุประสงค์ของการจัดทำแผน",
-            "เป้าหมาย",
-            "ประโยชน์ของการจัดทำแผน",
-        )
-        return [(self.code((1, i)), name) for i, name in enumerate(names, 1)]
+    PART1_NAMES = {
+        "swot": "การวิเคราะห์ความเสี่ยงในการเกิดการทุจริตในองค์กร",
+        "rationale": "หลักการและเหตุผล",
+        "objectives": "วัตถุประสงค์ของการจัดทำแผน",
+        "goals": "เป้าหมาย",
+        "benefits": "ประโยชน์ของการจัดทำแผน",
+    }
+
+    def part1_sections(self) -> list[tuple[str, str, str]]:
+        """Return (code, title, field) of each ส่วนที่ ๑ section the records hold, numbered ๑.๑ … in order."""
+        intro = self.plan.introduction
+        if intro is None:
+            return []
+        present = [name for name in self.PART1_NAMES if getattr(intro, name)]
+        return [(self.code((1, i)), self.PART1_NAMES[name], name) for i, name in enumerate(present, 1)]
 
     def part1(self):
         intro = self.plan.introduction
-        sections = self.part1_sections()
         yield Para(self.t("ส่วนที่ 1 บทนำ"), "part", anchor="part1")
-        code, title = sections[0]
-        yield Para(f"{code} {title}", "h2", anchor="part1-1", keep_with_next=True)
-        swot = intro.swot
-        for (left_head, right_head), left, right in zip(
-            SWOT_HEADERS, (swot.strengths, swot.opportunities), (swot.weaknesses, swot.threats)
-        ):
-            yield self.two_lists_table(left_head, right_head, left, right)
-        code, title = sections[1]
-        yield Para(f"{code} {title}", "h2", anchor="part1-2", keep_with_next=True)
-        for text in intro.rationale:
-            yield Para(self.t(text), "body")
-        for i, ((code, title), entries) in enumerate(zip(sections[2:], (intro.objectives, intro.goals, intro.benefits)), 3):
+        for i, (code, title, name) in enumerate(self.part1_sections(), 1):
             yield Para(f"{code} {title}", "h2", anchor=f"part1-{i}", keep_with_next=True)
-            yield from self.entries(entries, lambda i: f"{self.num.digits(i)}.")
+            if name == "swot":
+                swot = intro.swot
+                for (left_head, right_head), left, right in zip(
+                    SWOT_HEADERS, (swot.strengths, swot.opportunities), (swot.weaknesses, swot.threats)
+                ):
+                    yield self.two_lists_table(left_head, right_head, left, right)
+            elif name == "rationale":
+                for text in intro.rationale:
+                    yield Para(self.t(text), "body")
+            else:
+                yield from self.entries(getattr(intro, name), lambda i: f"{self.num.digits(i)}.")
 
     def two_lists_table(self, left_head: str, right_head: str, left: list[str], right: list[str]) -> Table:
         header = ((Cell((Para(left_head, "cell-bold-center"),), shade=True), Cell((Para(right_head, "cell-bold-center"),), shade=True)),)
@@ -234,9 +263,9 @@ class AntiCorruptionView:
         half = TEXT_WIDTH_CM["portrait"] / 2
         return Table((half, half), header, tuple(rows), style="swot", font_size_pt=self.table_font_pt)
 
-    def entries(self, items: list[ListEntry], numbering):
+    def entries(self, items: list[ListEntry], numbering, level: int = 0):
         """Yield numbered list paragraphs; nested entries are numbered (๑), (๒)…"""
-        return common.entries(self.num, items, numbering)
+        return common.entries(self.num, items, numbering, level)
 
     # -- ส่วนที่ ๒ --------------------------------------------------------
     @property
@@ -329,7 +358,8 @@ class AntiCorruptionView:
         for year in self.years:
             amount = item.amount(year)
             row.append(Cell((Para(self.num.money(amount if isinstance(amount, int) else None), "cell-right"),)))
-        remark = self.t(item.unit if not item.remarks else f"{item.unit} {item.remarks}")
+        units = ", ".join(item.unit)
+        remark = self.t(units if not item.remarks else f"{units} {item.remarks}")
         row.append(Cell((Para(remark, "cell-center"),)))
         return row
 
@@ -385,22 +415,53 @@ class AntiCorruptionView:
                 yield from self.section_entries(4, entries, start, numbered)
                 start += len(entries)
         yield label(5)
-        yield Para(self.t(detail.area), "plain")
+        yield from self.section_entries(5, detail.area)
         yield label(6)
-        yield from self.section_entries(6, detail.method)
+        yield from self.method(detail.method)
         yield label(7)
-        yield Para(self.period_text(detail.period), "plain")
-        yield label(8)
-        for line in self.budget_lines(item):
+        for line in self.period_lines(detail.period):
             yield Para(line, "plain")
-        if detail.budget and detail.budget.note:
-            yield Para(self.t(detail.budget.note), "plain")
+        yield label(8)
+        stated = detail.budget
+        if stated is None or not (stated.blank or stated.text):
+            lines = self.budget_lines(item)
+        else:
+            lines = [self.t(line) for line in stated.text]
+        for line in lines:
+            yield Para(line, "plain")
+        if stated and stated.note:
+            yield Para(self.t(stated.note), "plain")
         yield label(9)
-        unit = self.units.get(item.unit)
-        responsible = detail.responsible or (unit.name if unit else item.unit)
-        yield Para(self.t(responsible), "plain")
+        for line in detail.responsible or [self.unit_name(u) for u in item.unit]:
+            yield Para(self.t(line), "plain")
         yield label(10)
         yield from self.section_entries(10, detail.indicators)
+
+    def unit_name(self, unit: str) -> str:
+        """Return a unit's full name when ``unit`` is an abbreviation in units, else ``unit`` as written."""
+        known = self.units.get(unit)
+        return known.name if known else unit
+
+    def method(self, steps: list[Step]):
+        """Yield ๖ วิธีดำเนินการ: steps numbered ๖.๑ (one plain step unnumbered), each with its table."""
+        numbered = len(steps) > 1 or any(s.items or s.table for s in steps)
+        for i, step in enumerate(steps, 1):
+            keep = step.table is not None  # a step stays with its table
+            if numbered:
+                yield Para(self.t(step.text), "item", number=self.code((6, i)), keep_with_next=keep)
+            else:
+                yield Para(self.t(step.text), "plain", keep_with_next=keep)
+            if step.table:
+                yield self.step_table(step.table)
+            yield from self.entries(step.items, lambda j: f"({self.num.digits(j)})", level=1)
+
+    def step_table(self, table: StepTable) -> Table:
+        """Return a table inside a ๖ step: its first row the header, a sheet's width."""
+        header = (tuple(head(self.t(text)) for text in table.rows[0]),)
+        body = tuple(tuple(Cell((Para(self.t(text), "cell"),)) for text in row) for row in table.rows[1:])
+        width = TEXT_WIDTH_CM["portrait"]
+        columns = table_columns(len(table.rows[0]), header, body, width, self.plan.layout.table_font_pt or 14.0, 3.0)
+        return Table(columns, header, body, style="grid", font_size_pt=self.plan.layout.table_font_pt)
 
     def section_entries(self, k: int, entries: list[ListEntry], start: int = 0, numbered: bool | None = None):
         """Yield a sheet section's entries: one entry plain, several numbered k.1, k.2…"""
@@ -411,6 +472,15 @@ class AntiCorruptionView:
                 yield Para(self.t(entry.text), "plain")
             return
         yield from self.entries(entries, lambda i: self.code((k, start + i)))
+
+    def period_lines(self, period: Period | None) -> list[str]:
+        """Return ๗ ระยะเวลาดำเนินการ: the months (when the records name them), then the text as written."""
+        if period is not None and not period.months:
+            return [self.t(period.text)]
+        lines = [self.period_text(period)]
+        if period is not None and period.text:
+            lines.append(self.t(period.text))
+        return lines
 
     def period_text(self, period: Period | None) -> str:
         """Return ๗ ระยะเวลาดำเนินการ: whole fiscal years or a month range."""
@@ -439,6 +509,6 @@ class AntiCorruptionView:
         return lines
 
 
-def build_document(plan: AntiCorruptionPlan, thai_digits: bool | None = None) -> Document:
-    """Return the Document of an anti-corruption plan."""
-    return AntiCorruptionView(plan, thai_digits).document()
+def build_document(plan: AntiCorruptionPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None) -> Document:
+    """Return the Document of an anti-corruption plan, or of the ``parts`` (keys of PARTS) chosen."""
+    return AntiCorruptionView(plan, thai_digits, parts).document()

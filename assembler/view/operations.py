@@ -120,15 +120,30 @@ def plan_figures(plan: OperationsPlan) -> list[list[PlanFigures]]:
     return out
 
 
-class OperationsView:
-    """Builds the Document of one operational plan."""
+#: the parts ``planbook build --parts`` chooses from, in book order
+PARTS = (
+    common.Part("foreword", "คำนำ"),
+    common.Part("introduction", "บทนำ", ("ส่วนที่ 1", "part1")),
+    common.Part("summary", "ผด.01", ("ส่วนที่ 2", "part2", "pd01", "บัญชีสรุปจำนวนโครงการและงบประมาณ")),
+    common.Part("schedule", "ผด.02", ("ส่วนที่ 3", "part3", "pd02", "บัญชีโครงการ/กิจกรรม/งบประมาณ")),
+)
 
-    def __init__(self, plan: OperationsPlan, thai_digits: bool | None = None):
+
+class OperationsView:
+    """Builds the Document of one operational plan (of only some of its parts, when ``parts`` names them)."""
+
+    def __init__(self, plan: OperationsPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None):
         self.plan = plan
         if thai_digits is None:
             thai_digits = plan.layout.digits == "thai"
         self.num = Numerals(thai_digits)
         self.fy = plan.fiscal_year
+        self.parts = set(parts if parts is not None else (p.key for p in PARTS))
+
+    def has(self, part: str) -> bool:
+        """Return whether the book prints ``part``: chosen, and in the records."""
+        present = {"foreword": self.plan.foreword is not None, "introduction": bool(self.plan.introduction)}
+        return part in self.parts and present.get(part, True)
 
     def t(self, text: str) -> str:
         return self.num.digits(text)
@@ -166,32 +181,38 @@ class OperationsView:
 
     def document(self) -> Document:
         plan = self.plan
-        sections = (
-            Section(tuple(self.front()), numbered=False),
-            Section(tuple(self.introduction())),
-            Section(tuple(self.summary_part()), orientation="landscape", running_head=self.t("แบบ ผด.01")),
-            Section(tuple(self.schedule_part()), orientation="landscape", running_head=self.t("แบบ ผด.02")),
-        )
+        sections = [Section(tuple(self.front()), numbered=False)]
+        if self.has("introduction"):
+            sections.append(Section(tuple(self.introduction())))
+        if self.has("summary"):
+            sections.append(Section(tuple(self.summary_part()), orientation="landscape", running_head=self.t("แบบ ผด.01")))
+        if self.has("schedule"):
+            sections.append(Section(tuple(self.schedule_part()), orientation="landscape", running_head=self.t("แบบ ผด.02")))
         return Document(
             title=f"{plan.title} {self.year_label} {plan.organisation.name}",
             author=plan.organisation.name,
             thai_digits=self.num.thai,
-            sections=sections,
+            sections=tuple(sections),
         )
 
     def front(self):
         plan = self.plan
         cover = [plan.title, self.year_label, f"ของ{plan.organisation.name}"]
-        yield from common.front_matter(self.num, cover, plan.organisation, plan.foreword, list(self.toc_entries()))
+        foreword = plan.foreword if self.has("foreword") else None
+        toc = list(self.toc_entries())  # (an extract of the คำนำ alone has no สารบัญ)
+        yield from common.front_matter(self.num, cover, plan.organisation, foreword, toc, contents=bool(toc))
 
     def toc_entries(self):
-        yield TocEntry(1, self.part_heading(1, "บทนำ"), "part1")
-        for i, section in enumerate(self.plan.introduction, 1):
-            yield TocEntry(2, f"{self.num.digits(1)}.{self.num.digits(i)} {self.t(section.title)}", f"intro-{i}")
-        yield TocEntry(1, self.part_heading(2, f"{self.SUMMARY_TITLE} (แบบ ผด.01)"), "part2")
-        yield TocEntry(1, self.part_heading(3, f"{self.SCHEDULE_TITLE} (แบบ ผด.02)"), "part3")
-        for s, strategy in enumerate(self.plan.strategies, 1):
-            yield TocEntry(2, self.strategy_heading(s, strategy), f"strategy-{s}")
+        if self.has("introduction"):
+            yield TocEntry(1, self.part_heading(1, "บทนำ"), "part1")
+            for i, section in enumerate(self.plan.introduction, 1):
+                yield TocEntry(2, f"{self.num.digits(1)}.{self.num.digits(i)} {self.t(section.title)}", f"intro-{i}")
+        if self.has("summary"):
+            yield TocEntry(1, self.part_heading(2, f"{self.SUMMARY_TITLE} (แบบ ผด.01)"), "part2")
+        if self.has("schedule"):
+            yield TocEntry(1, self.part_heading(3, f"{self.SCHEDULE_TITLE} (แบบ ผด.02)"), "part3")
+            for s, strategy in enumerate(self.plan.strategies, 1):
+                yield TocEntry(2, self.strategy_heading(s, strategy), f"strategy-{s}")
 
     # -- ส่วนที่ ๑ ---------------------------------------------------------
     def introduction(self):
@@ -337,7 +358,7 @@ class OperationsView:
         return tuple(row)
 
 
-def build_document(plan: OperationsPlan, thai_digits: bool | None = None) -> Document:
-    """Return the Document of an operational plan."""
-    return OperationsView(plan, thai_digits).document()
+def build_document(plan: OperationsPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None) -> Document:
+    """Return the Document of an operational plan, or of the ``parts`` (keys of PARTS) chosen."""
+    return OperationsView(plan, thai_digits, parts).document()
 

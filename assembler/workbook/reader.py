@@ -38,6 +38,7 @@ from .sheets import (
     OPS_TEXTS,
     PLAN_KINDS,
     SECTIONS,
+    YES,
     Column,
     Field,
     Section,
@@ -456,6 +457,28 @@ class _Reader:
             stack.append((level, entry, epath))
         return out
 
+    def _steps(self, rows: list[tuple[int, Value]], path: tuple) -> list:
+        """Return ๖ steps: entries, where a row starting with "|" is a table row of the level 1 step above."""
+        entries: list[tuple[int, Value]] = []
+        tables: dict[int, list] = {}
+        steps = 0
+        for level, text in rows:
+            if not str(text.value).lstrip().startswith("|"):
+                entries.append((level, text))
+                steps += level == 1
+            elif not steps:
+                self.error(text.place, "แถวตารางต้องอยู่ใต้ขั้นตอนระดับ 1", "a table row must follow a level 1 step")
+            else:
+                table = tables.setdefault(steps - 1, [])
+                self.loc.at(path + (steps - 1, "table", "rows", len(table)), text.place)
+                self.loc.at(path + (steps - 1, "table"), text.place)
+                table.append(table_cells(str(text.value)))
+        out = self._entries(entries, path)
+        for index, table in tables.items():
+            if index < len(out):
+                out[index]["table"] = table
+        return out
+
     def _paragraphs(self, rows: list[tuple[int, Value]], path: tuple) -> list:
         out = []
         for level, text in rows:
@@ -486,7 +509,7 @@ class _Reader:
                 self.error(row.place("text"), "แถวนี้ไม่มีข้อความ", "the row has no text")
                 continue
             level = row.get("level") or 1
-            if section.form not in ("paragraphs", "entries") and level != 1:
+            if section.form not in ("paragraphs", "entries", "steps") and level != 1:
                 self.error(row.place("level"), "หัวข้อนี้ไม่มีระดับย่อย", "this section has no sub-levels")
                 continue
             out.append((row, section, level, text))
@@ -526,12 +549,18 @@ class _Reader:
                 parent[keys[-1]] = self._paragraphs([(lv, t) for lv, t, _ in rows], spath)
             elif section.form == "entries":
                 parent[keys[-1]] = self._entries([(lv, t) for lv, t, _ in rows], spath)
+            elif section.form == "steps":
+                parent[keys[-1]] = self._steps([(lv, t) for lv, t, _ in rows], spath)
             else:
                 for _, text, _ in rows[1:]:
                     self.error(text.place, f"หัวข้อ {section.label} มีได้แถวเดียว", f"the section {section.label} takes one row only")
                 value = rows[0][1].value
                 if section.form == "month":
                     value = self._month(value, rows[0][1].place)
+                elif section.form == "flag":
+                    if str(value).strip().lower() not in YES:
+                        self._expected(rows[0][1].place, value, "ใช่ (หรือไม่ต้องมีแถวนี้)", "ใช่ (yes), or no such row")
+                    value = True
                 parent[keys[-1]] = value
 
     def _month(self, value: object, place: Place) -> object:
@@ -605,6 +634,7 @@ class _Reader:
         self.loc.at(("plan", "years"), first.place if first else self.loc.places[("plan", "first")])
         self._units(data, tables["units"])
         self._fill_sections(data, (), self._sectioned(tables["texts"], sections["texts"]), sections["texts"], sheet="ข้อความ")
+        drop_empty(data, ("foreword", "introduction"))  # parts without rows are left out of the book
 
         codes = self._codes(tables["missions"], 3)
         nodes: dict[str, tuple[dict, tuple]] = {}
@@ -643,6 +673,8 @@ class _Reader:
             self.loc.at(path, row.place("mission"))
             for key in ("kind", "name", "unit", "remarks"):
                 self._put(item, key, row, key, path)
+            if isinstance(item.get("unit"), str) and "," in item["unit"]:
+                item["unit"] = [u.strip() for u in item["unit"].split(",") if u.strip()]
             self._budget(item, row, path, years)
             ident = row.get("id")
             if ident is not None:
@@ -743,6 +775,7 @@ class _Reader:
         self._units(data, tables["units"])
         found = self._sectioned(tables["texts"], OPS_TEXTS)
         self._fill_sections(data, (), [f for f in found if f[1] in FOREWORD_TEXTS], FOREWORD_TEXTS, sheet="ข้อความ")
+        drop_empty(data, ("foreword",))
         intro: list = []
         groups: list[list] = []
         for f in found:
@@ -901,6 +934,29 @@ class _Reader:
             self.error(row.place("id"), f"ไม่พบเลขที่ {ident} ในแผ่นงาน {sheet}", f"no {english} number {ident} in the sheet {sheet}")
         return False
 
+
+
+def drop_empty(data: dict, keys: tuple[str, ...]) -> None:
+    """Remove the groups under ``keys`` that hold nothing (dicts of empty dicts), at any depth."""
+
+    def empty(value) -> bool:
+        if isinstance(value, dict):
+            for key in [k for k, v in value.items() if empty(v)]:
+                del value[key]
+            return not value
+        return False
+
+    for key in keys:
+        if key in data and empty(data[key]):
+            del data[key]
+
+
+def table_cells(text: str) -> list[str]:
+    """Return the cells of a table row written "| a | b | c |" ("\\|" stands for a "|" in a cell)."""
+    inner = text.strip().removeprefix("|")
+    if inner.endswith("|") and not inner.endswith("\\|"):
+        inner = inner[:-1]
+    return [cell.replace("\\|", "|").strip() for cell in re.split(r"(?<!\\)\|", inner)]
 
 
 def _letter(col: int) -> str:

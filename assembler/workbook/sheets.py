@@ -79,7 +79,7 @@ class Section:
 
     label: str
     target: str
-    form: str  # paragraphs | entries | single | amount | month | heading
+    form: str  # paragraphs | entries | steps | single | amount | month | flag | heading
     hint: str = ""
 
 
@@ -125,6 +125,9 @@ AC_TEXTS = (
     Section("ประโยชน์", "introduction.benefits", "entries", "๑.๕ " + ENTRY_HINT),
 )
 
+#: what a "flag" section's cell says for yes (the writer writes the first)
+YES = ("ใช่", "yes", "true", "x")
+
 #: A หัวข้อบทนำ row starts an introduction section; the rows below it fill INTRO_TEXTS.
 INTRO_HEADING = Section("หัวข้อบทนำ", "title", "heading", "เริ่มหัวข้อใหม่ของส่วนที่ ๑ เช่น ความเป็นมา")
 INTRO_TEXTS = (
@@ -139,14 +142,17 @@ AC_DETAILS = (
     Section("เป้าหมาย", "targets.items", "entries", "๔ ถ้าไม่แยกเชิงปริมาณ/เชิงคุณภาพ"),
     Section("เป้าหมายเชิงปริมาณ", "targets.quantitative", "entries", "๔"),
     Section("เป้าหมายเชิงคุณภาพ", "targets.qualitative", "entries", "๔"),
-    Section("พื้นที่ดำเนินการ", "area", "single", "๕ หนึ่งแถว"),
-    Section("วิธีดำเนินการ", "method", "entries", "๖"),
+    Section("พื้นที่ดำเนินการ", "area", "entries", "๕ หนึ่งแห่งต่อแถว"),
+    Section("วิธีดำเนินการ", "method", "steps", "๖ แถวที่ขึ้นต้นด้วย | เป็นแถวของตารางใต้ขั้นตอนข้างบน: | ตำแหน่ง | จำนวน | หน้าที่ |"),
     Section("เดือนเริ่ม", "period.start", "month", "๗ เช่น ต.ค. 2564; ไม่มี = ตลอดแผน"),
     Section("เดือนสิ้นสุด", "period.end", "month", "๗ เช่น ก.ย. 2568"),
+    Section("ระยะเวลา", "period.text", "single", "๗ ข้อความ เช่น จำนวน ๔ ครั้ง (พิมพ์ต่อจากเดือนเริ่ม–สิ้นสุด ถ้ามี)"),
     Section("งบประมาณต่อปี", "budget.per_year", "amount", "๘ ตามที่รายละเอียดระบุ; ไม่มี = ตามตารางส่วนที่ ๒"),
     Section("งบประมาณรวม", "budget.total", "amount", "๘ รวมทั้งแผน"),
+    Section("งบประมาณ", "budget.text", "paragraphs", "๘ ข้อความที่พิมพ์ตามที่เขียน แทนยอดที่คำนวณ"),
+    Section("งบประมาณว่าง", "budget.blank", "flag", "๘ ใช่ = ไม่พิมพ์ยอดเงินในหัวข้อ ๘"),
     Section("คำอธิบายงบประมาณ", "budget.note", "single", "๘ เช่น ๑๐ แห่งๆ ละ ๕๐,๐๐๐ บาท"),
-    Section("ผู้รับผิดชอบ", "responsible", "single", "๙ ไม่มี = ชื่อเต็มของหน่วยงาน"),
+    Section("ผู้รับผิดชอบ", "responsible", "paragraphs", "๙ หนึ่งบรรทัดต่อแถว; ไม่มี = ชื่อเต็มของหน่วยงาน"),
     Section("ตัวชี้วัด", "indicators", "entries", "๑๐"),
 )
 
@@ -161,7 +167,8 @@ def _texts(sections: tuple[Section, ...]) -> Sheet:
     return Sheet(
         "texts",
         "ข้อความ",
-        "คำนำและส่วนที่ ๑ บทนำ: หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว เรียงตามลำดับที่พิมพ์",
+        "คำนำและส่วนที่ ๑ บทนำ: หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว เรียงตามลำดับที่พิมพ์ "
+        "ส่วนใดไม่มีแถว เล่มจะไม่มีส่วนนั้น (เช่น ไม่มีคำนำ)",
         columns,
     )
 
@@ -200,7 +207,8 @@ ANTICORRUPTION = (
             Column("mission", "ภารกิจ", "รหัส เช่น 1.1", 9, "code", required=True, source=("missions", "code")),
             Column("kind", "ประเภท", "เลือกจากรายการ", 14, "text", required=True, choices=KINDS),
             Column("name", "ชื่อ", "ชื่อตามที่พิมพ์ เช่น โครงการ…", 60, required=True),
-            Column("unit", "หน่วยงาน", "ชื่อย่อจากแผ่นงาน หน่วยงาน", 12, required=True, source=("units", "abbr")),
+            Column("unit", "หน่วยงาน", "ชื่อย่อจากแผ่นงาน หน่วยงาน หรือข้อความ; หลายหน่วยคั่นด้วย ,", 12, required=True,
+                   source=("units", "abbr"), strict=False),
             Column("every_year", "งบประมาณทุกปี", AMOUNT_HINT + " (เท่ากันทุกปี)", 14, "amount"),
             Column("year", "งบประมาณ ปี", AMOUNT_HINT, 13, "amount"),
             Column("remarks", "หมายเหตุ", "เพิ่มจากชื่อย่อหน่วยงาน", 20),

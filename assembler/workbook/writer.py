@@ -37,6 +37,7 @@ from .sheets import (
     LAST_FORMATTED_ROW,
     LAYOUTS,
     SECTIONS,
+    YES,
     Column,
     Field,
     Sheet,
@@ -334,13 +335,18 @@ def _amount(value):
     return "-" if value is None else value
 
 
+def table_row(cells: list[str]) -> str:
+    """Return a table row as a รายละเอียด cell holds it: "| a | b | c |" ("|" in a cell as "\\|")."""
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
 def _section_rows(sections, source, key: str, **extra):
     """Yield the rows of a long sheet (ข้อความ, รายละเอียด) for ``source``'s fields."""
     for section in sections:
         value = source
         for part in section.target.split("."):
             value = getattr(value, part, None) if value is not None else None
-        if value is None or value == []:
+        if value is None or value == [] or value is False:
             continue
         if section.form == "paragraphs":
             for text in value:
@@ -348,8 +354,17 @@ def _section_rows(sections, source, key: str, **extra):
         elif section.form == "entries":
             for level, text in flatten(value):
                 yield key, {**extra, "section": section.label, "level": level, "text": text}
+        elif section.form == "steps":
+            for step in value:
+                yield key, {**extra, "section": section.label, "level": 1, "text": step.text}
+                for cells in step.table.rows if step.table else []:
+                    yield key, {**extra, "section": section.label, "text": table_row(cells)}
+                for level, text in flatten(step.items, 2):
+                    yield key, {**extra, "section": section.label, "level": level, "text": text}
         elif section.form == "month":
             yield key, {**extra, "section": section.label, "text": month_text(value)}
+        elif section.form == "flag":
+            yield key, {**extra, "section": section.label, "text": YES[0]}
         else:
             yield key, {**extra, "section": section.label, "text": value}
 
@@ -371,7 +386,7 @@ def _anticorruption_rows(plan: AntiCorruptionPlan):
         yield "missions", {"code": str(d), "title": dim.title}
         yield from missions(dim.missions, str(d))
     for number, (code, item) in enumerate(items, start=1):
-        row = {"id": str(number), "mission": code, "kind": item.kind, "name": item.name, "unit": item.unit,
+        row = {"id": str(number), "mission": code, "kind": item.kind, "name": item.name, "unit": ", ".join(item.unit),
                "remarks": item.remarks}
         if item.budget.years:
             row.update({f"year:{y}": _amount(v) for y, v in item.budget.years.items()})
