@@ -13,7 +13,11 @@ Peak memory is the planbook process's own and its largest worker's
 (getrusage RUSAGE_SELF / RUSAGE_CHILDREN); with --jobs N, together they stay
 below parent + N × worker.
 
-    python bench/bench.py [RECORDS] [--repeat N] [--against OTHER_CHECKOUT]
+    python bench/bench.py [RECORDS] [--repeat N] [--against OTHER_CHECKOUT] [--items N ...]
+
+``--items N`` also builds a generated book of N items (bench/generate.py),
+each format once, LibreOffice's conversion of its DOCX, and a rebuild after
+renaming one item.
 
 ``--against`` measures another checkout's PDF and DOCX builds in the same run,
 interleaved with this one's, and prints the CPU-time ratio (for the figures
@@ -32,6 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/generate.py
 
 CHILD = r"""
 import json, resource, sys, time
@@ -125,6 +130,35 @@ def batch_section(out: Path) -> None:
     row("examples/ again, nothing changed", ["build", str(examples), "-o", str(out / "jobs2")], 1)
 
 
+def items_section(sizes: list[int], out: Path, soffice: str | None) -> None:
+    """Build generated books of each size (bench/generate.py), PDF and DOCX apart, once each;
+    LibreOffice converting the DOCX; then rename one item and rebuild both formats."""
+    from generate import generate
+
+    print()
+    print(f"{'generated book':24} {'format':8} {'build s':>9} {'CPU s':>8} {'peak MiB':>9}")
+    for size in sizes:
+        records = generate(size, out / f"items-{size}.yaml")
+        for fmt in ("pdf", "docx"):
+            r = measure(records, fmt, out / f"items-{size}")
+            print(f"{size:>6} items{'':13} {fmt:8} {r['build_s']:9.1f} {r['cpu_s']:8.1f} {r['peak_mib']:9.0f}")
+        docx = out / f"items-{size}" / f"{records.stem}.docx"
+        if soffice and docx.exists():
+            started = time.perf_counter()
+            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out / "lo"), str(docx)],
+                           capture_output=True, check=True)
+            print(f"{size:>6} items{'':13} {'soffice':8} {time.perf_counter() - started:9.1f}")
+        folder = out / f"edit-{size}"
+        if measure_cli(["build", str(records), "-o", str(folder)]) is None:
+            continue
+        text = records.read_text(encoding="utf-8")
+        records.write_text(text.replace("name: ", "name: (แก้ไข) ", 1), encoding="utf-8")
+        edited = measure_cli(["build", str(records), "-o", str(folder)])
+        if edited:
+            print(f"{size:>6} items, one item renamed, both formats rebuilt: {edited['wall_s']:.1f} s wall, "
+                  f"peak {max(edited['parent_mib'], edited['worker_mib']):.0f} MiB")
+
+
 def measure(records: Path, fmt: str, out: Path, root: Path = ROOT) -> dict:
     """Build ``records`` in ``fmt`` in a fresh process with planbook from ``root``; return its figures."""
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -160,6 +194,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--against", type=Path, help="another planbook checkout (e.g. a git worktree of "
                         "an earlier commit) to measure in the same run, for before/after figures")
+    parser.add_argument("--items", type=int, action="append", default=[],
+                        help="also build a generated book of this many items (bench/generate.py); repeatable, "
+                        "e.g. --items 300 --items 1000")
     args = parser.parse_args()
     records = Path(args.records).resolve()
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,6 +219,8 @@ def main() -> None:
             print("soffice: not installed, no reference measured")
         workbook_section(records, out)
         batch_section(out)
+        if args.items:
+            items_section(args.items, out, soffice)
 
 
 if __name__ == "__main__":
