@@ -1,10 +1,11 @@
-"""The DOCX as LibreOffice shows it on a PC without the Thai font: embedded fonts, Thai page digits, bars, headers.
+"""The DOCX as LibreOffice shows it on a PC without the Thai font: embedded fonts, Thai page digits, bars, headers, line breaks.
 
 One small operational plan (ผด.01, a ผด.02 table crossing a page, bars) is
 rendered with Thai digits and converted to PDF by LibreOffice once per
 session, in an environment whose fontconfig hides every Thai font (the
 book's own font folder is added and then hidden, so the rule is seen to
-work) and with a throw-away LibreOffice profile.
+work) and with a throw-away LibreOffice profile; so is the operational-plan
+example, whose narrow ผด.02 columns test LibreOffice's Thai line breaks.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
@@ -22,14 +24,17 @@ import yaml
 from fontTools.ttLib import TTFont
 from lxml import etree
 from pypdf import PdfReader
+from pythainlp.tokenize import tcc
 
 from assembler.fonts import find_fonts
 from assembler.records import load
 from assembler.render.docx import render_docx
 from assembler.render.docx_fonts import DIGIT_FAMILY, obfuscate
+from assembler.thai import is_word, segment
 from assembler.view import build_document
 
 from .conftest import FIXTURES, ROOT
+from .test_pdf import line_breaks
 
 OPS = FIXTURES / "operations-minimal.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -77,20 +82,25 @@ def document(tmp_path_factory):
     return build_document(plan, thai_digits=True)
 
 
+def libreoffice_pdf(env: dict, docx: bytes, name: str) -> Path:
+    """Return LibreOffice's PDF of ``docx``, converted in the environment without Thai fonts."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed (scripts/sysdeps installs libreoffice-writer-nogui)"
+    out = env["dir"]
+    path = out / f"{name}.docx"
+    path.write_bytes(docx)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={env['profile'].as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(path)],
+        env=env["env"], check=True, capture_output=True, timeout=180,
+    )
+    return out / f"{name}.pdf"
+
+
 @pytest.fixture(scope="session")
 def lo_pdf(no_thai_env, document) -> Path:
     """Return LibreOffice's PDF of the small book's DOCX, converted where no Thai font is installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is needed (scripts/sysdeps installs libreoffice-writer-nogui)"
-    out = no_thai_env["dir"]
-    docx = out / "book.docx"
-    docx.write_bytes(render_docx(document))
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={no_thai_env['profile'].as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-        env=no_thai_env["env"], check=True, capture_output=True, timeout=180,
-    )
-    return out / "book.pdf"
+    return libreoffice_pdf(no_thai_env, render_docx(document), "book")
 
 
 def fc_list(env: dict, *args: str) -> str:
@@ -274,3 +284,97 @@ def test_example_docx_stays_under_three_times_its_size_without_fonts(example_bui
     assert size < 3 * DOCX_BYTES_BEFORE_FONTS, size
     with zipfile.ZipFile(example_build["docx"]) as z:
         assert len([n for n in z.namelist() if n.startswith("word/fonts/")]) == 3
+
+
+# -- Thai line breaks ------------------------------------------------------------------------
+
+THAI_LETTER = re.compile("[\u0e01-\u0e4f]")
+
+
+def ends(tokens) -> set[int]:
+    out, pos = set(), 0
+    for token in tokens:
+        pos += len(token)
+        out.add(pos)
+    return out
+
+
+def dictionary_words(text: str) -> bool:
+    """Return whether ``text`` is a run of pythainlp dictionary words of two letters or more."""
+    ok = [True] + [False] * len(text)
+    for i in range(len(text)):
+        if ok[i]:
+            for j in range(i + 2, len(text) + 1):
+                ok[j] = ok[j] or is_word(text[i:j])
+    return ok[-1]
+
+
+def break_context(before: str, after: str, paragraph: str) -> tuple[str, int]:
+    """Return the words either side of a line break, joined, and where the break falls in them.
+
+    A space pdftotext puts inside a word (ป่ วย) is dropped: the pieces join
+    as the paragraph has them.
+    """
+    fold = lambda t: re.sub("[\u200b\u2060]", "", t.replace("\u0e4d\u0e32", "\u0e33"))  # noqa: E731
+    head, tail = fold(before).split(), fold(after).split()
+    left, right = head.pop(), tail.pop(0)
+    while head and head[-1] + left in paragraph and f"{head[-1]} {left}" not in paragraph:
+        left = head.pop() + left
+    return left + right, len(left)
+
+
+def cut_kind(context: str, cut: int) -> str | None:
+    """Return "cluster" or "inside-word" for a line break cutting a Thai character cluster or a word, else None.
+
+    The measure of the project's thai_breaks tool: a cut inside a pythainlp
+    (newmm) word is acceptable only where both sides are dictionary words
+    (หน่วย|งาน, การ|พิจารณา), never in อำ|นาจ or ศาสน|สถาน.
+    """
+    if cut not in ends(tcc.segment(context)):
+        return "cluster"
+    pos = 0
+    for word in segment(context):
+        if pos < cut < pos + len(word):
+            inner = cut - pos
+            return None if dictionary_words(word[:inner]) and dictionary_words(word[inner:]) else "inside-word"
+        pos += len(word)
+    return None
+
+
+def test_the_break_measure_finds_cut_clusters_and_words():
+    assert cut_kind(*break_context("เหล็", "ก", "เหล็ก")) == "cluster"
+    assert cut_kind(*break_context("และศาสน", "สถาน ทุก", "และศาสนสถาน ทุก")) == "inside-word"
+    assert cut_kind(*break_context("บ้านผู้ป่ วย", "ติดเตียง", "บ้านผู้ป่วยติดเตียง")) is None
+    assert cut_kind(*break_context("หน่วย", "งาน", "หน่วยงาน")) is None
+
+
+@pytest.fixture(scope="session")
+def lo_operations(no_thai_env):
+    """Return an operational-plan example's Document and LibreOffice's PDF of its DOCX."""
+    plan, _ = load(ROOT / "examples" / "operations-2566.yaml")
+    document = build_document(plan)
+    return document, libreoffice_pdf(no_thai_env, render_docx(document), "operations")
+
+
+def test_libreoffice_keeps_thai_words_whole_in_narrow_columns(lo_operations):
+    """LibreOffice cuts no cluster, and (almost) no word, in the ผด.02 columns of the DOCX.
+
+    Every line break between two Thai letters inside one paragraph or cell is
+    measured; what remains are words wider than their column with the
+    punctuation that stays with them (สาธารณ|สุข, in a 2 cm column, as the
+    PDF cuts it) and LibreOffice's refusal to break before an opening bracket
+    followed by Thai ((อปพ|ร.)).
+    """
+    document, pdf = lo_operations
+    kinds, cuts = Counter(), []
+    for before, after, found in line_breaks(document, pdf):
+        if THAI_LETTER.match(before[-1]) and THAI_LETTER.match(after[0]):
+            context, cut = break_context(before, after, found[0][1])
+            kind = cut_kind(context, cut)
+            kinds[kind] += 1
+            if kind:
+                cuts.append(f"{context[:cut]}|{context[cut:]}")
+    joins = sum(kinds.values())
+    assert joins > 500, kinds
+    assert kinds["cluster"] == 0, cuts
+    assert kinds["inside-word"] <= 0.005 * joins, (kinds, cuts)

@@ -461,12 +461,28 @@ def test_thai_words_are_marked_for_line_breaks():
         assert not re.match("[\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]", after) and before not in "เแโใไ"
     assert f"ณ{WORD_JOINER}ะ" in marked  # LibreOffice may not cut สาธารณ|ะ
     assert word_breaks("Plan 2566, no Thai") == "Plan 2566, no Thai"
+    # a slash between Thai words is a boundary; between figures it is not
+    assert word_breaks("โครงการ/กิจกรรม") == f"โครงการ/{ZWSP}กิจกรรม"
+    assert ZWSP not in word_breaks("วันที่ ๑/๒๕๖๖")
     # a word too wide for its cell: cut into dictionary parts, never inside a cluster
+    unjoined = lambda marked: marked.replace(WORD_JOINER, "").split(ZWSP)  # noqa: E731
     wide = word_breaks("คอนกรีตเสริมเหล็ก", too_wide=lambda w: len(w) > 10)
-    assert wide.split(ZWSP) == ["คอนกรีต", "เสริม", "เหล็ก"]
+    assert unjoined(wide) == ["คอนกรีต", "เสริม", "เหล็ก"]
     # a dictionary part still too wide is cut again, down to its syllables
     wider = word_breaks("สารบรรณอิเล็กทรอนิกส์", too_wide=lambda w: len(w) > 7)
-    assert wider.split(ZWSP) == ["สารบรรณ", "อิ", "เล็ก", "ทรอ", "นิกส์"]
+    assert unjoined(wider) == ["สารบรรณ", "อิ", "เล็ก", "ทรอ", "นิกส์"]
+    # the punctuation that stays on the word's line counts in its width
+    assert ZWSP not in word_breaks("สาธารณสุข ช่าง", too_wide=lambda w: len(w) > 9)
+    assert unjoined(word_breaks("สาธารณสุข, ช่าง", too_wide=lambda w: len(w) > 9))[0] == "สา"
+    # in a cell, a word (or part) that fits has its letters joined: LibreOffice's
+    # dictionary cuts words it does not know (ศาสน|สถาน, (อปพ|ร.)) even between the hints
+    cell = word_breaks("ศาสนสถาน (อปพร.) เหล็ก", too_wide=lambda w: len(w) > 12)
+    J = WORD_JOINER
+    assert cell == f"ศา{J}ส{J}น{J}ส{J}ถา{J}น (อ{J}ป{J}พ{J}ร.) เห{J}ล็{J}ก"
+    for marked in (cell, wide, wider):
+        for m in re.finditer(J, marked):
+            # only before a consonant or a leading vowel, never after a leading vowel
+            assert re.match("[\u0e01-\u0e2e\u0e40-\u0e44]", marked[m.end()]) and marked[m.start() - 1] not in "เแโใไ"
     for word in ("คุณภาพชีวิต", "สาธารณสุข", "สวัสดิการ", "ผู้รับผิดชอบ", "องค์กรปกครองส่วนท้องถิ่น"):
         parts = word_parts(word)
         assert "".join(parts) == word

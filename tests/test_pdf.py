@@ -102,7 +102,24 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
     the break (a full line of the same type).
     """
     plan, _ = load(source)
-    document = build_document(plan)
+    checked = {False: 0, True: 0}
+    for before, after, found in line_breaks(build_document(plan), pdf):
+        cut = len(normalise(before))
+        assert any(allowed(original, at, at + cut, cell) for at, original, cell in found), (
+            f"break inside a word: …{before[-12:]} | {after[:12]}…"
+        )
+        checked[found[0][2] is not None] += 1
+    return checked
+
+
+def line_breaks(document, pdf):
+    """Yield (line, next line, where) for each line break of ``pdf`` next to a Thai character.
+
+    Only breaks inside one paragraph of ``document`` are yielded (the two
+    lines, joined, are found in its text): ``where`` lists each such
+    paragraph as (offset of the joined lines in its normalised text, its
+    text, None for prose or (room in pt, font size, bold) in a table cell).
+    """
     # (paragraph text, None for prose or (room in pt, font size, bold) in a table cell)
     texts: set[tuple[str, tuple | None]] = set()
     for section in document.sections:
@@ -127,24 +144,18 @@ def check_line_breaks(source, pdf) -> dict[bool, int]:
             lines[-1] += line
         else:
             lines.append(line)
-    checked = {False: 0, True: 0}
     for before, after in zip(lines, lines[1:]):
         # a break next to a Thai character ("…ก | ข…", "พ. | ศ."), not at a space
         if not (re.search(r"[\u0e01-\u0e4e]$", before) or re.match(r"[\u0e01-\u0e4e]", after)):
             continue
         if before != before.rstrip() or after != after.lstrip():
             continue
-        joined, cut = normalise(before + after), len(normalise(before))
+        joined = normalise(before + after)
         # the two lines may stand in several paragraphs (short cell lines
         # especially): the break is right if one of them allows it
         found = [(flat.find(joined), original, cell) for flat, (original, cell) in by_text if joined in flat]
-        if not found:
-            continue
-        assert any(allowed(original, at, at + cut, cell) for at, original, cell in found), (
-            f"break inside a word: …{before[-12:]} | {after[:12]}…"
-        )
-        checked[found[0][2] is not None] += 1
-    return checked
+        if found:
+            yield before, after, found
 
 
 def allowed(text: str, line_start: int, cut: int, cell: tuple | None = None) -> bool:

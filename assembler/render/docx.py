@@ -46,7 +46,7 @@ from lxml import etree
 
 from ..document import HEAD_SMALL, PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
 from ..fonts import FontSet, find_fonts
-from ..thai import is_thai, is_word, segment, syllables
+from ..thai import CLOSING, OPENING, is_thai, is_word, segment, syllables
 from ..ziputil import repack
 from .docx_fonts import DIGIT_FAMILY, EmbeddedFont, Metrics, book_font, digit_font
 
@@ -83,7 +83,14 @@ FONT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFon
 TOC_FIELD = ' TOC \\o "1-2" \\h \\z \\u '
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ZWSP = "\u200b"
+#: how much narrower than its cell's text room a word must be to stay whole there (pt):
+#: LibreOffice measures it with the same advance widths, in twips
+FIT_SLACK_PT = 0.25
 _THAI = re.compile("[\u0e00-\u0e7f]")
+_THAI_LETTER = re.compile("[\u0e01-\u0e4f]")  # not the digits
+#: where LibreOffice's dictionary may start a word: before a consonant or a leading vowel
+#: (เ แ โ ใ ไ), not after a leading vowel
+_JOINS = re.compile("(?<=[\u0e01-\u0e3a\u0e45-\u0e4e])(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
 WORD_JOINER = "\u2060"
 _NO_BREAK_BEFORE = re.compile("[\u0e30\u0e32\u0e33\u0e45\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
@@ -271,20 +278,36 @@ def word_breaks(text: str, too_wide=None) -> str:
     Thai has no spaces between words. LibreOffice's own dictionary cuts words
     pythainlp keeps whole, and cuts a word wider than its cell anywhere, even
     inside a cluster (เหล็|ก); given the boundaries, it breaks lines there.
-    Word treats the character the same way; both show nothing for it. A word
-    for which ``too_wide(word)`` is true also gets one between its syllables.
+    Word treats the character the same way; both show nothing for it. A slash
+    between Thai words (โครงการ/กิจกรรม) is a boundary too.
+
+    In a table cell (``too_wide`` given) a word that is too wide for the cell,
+    with the brackets and punctuation that stay on its line, also gets one
+    between its parts (see narrow_parts), and a word (or part) that fits has
+    its letters joined by word joiners (before each consonant and leading
+    vowel): LibreOffice's dictionary still cuts a word it does not know
+    (ศาสน|สถาน, เมทั|ลชีท) where a line ends, even between the zero-width
+    spaces. Searching the DOCX for such a word then finds nothing; prose keeps
+    its words searchable.
     """
     if not _THAI.search(text):
         return text
+    tokens = segment(text)
     words: list[str] = []
-    for word in segment(text):
-        if too_wide is not None and is_thai(word[0]):
-            words.extend(narrow_parts(word, too_wide))
-        else:
+    for i, word in enumerate(tokens):
+        if too_wide is None or not _THAI_LETTER.match(word[0]):
             words.append(word)
+            continue
+        before = tokens[i - 1] if i and tokens[i - 1][-1] in OPENING else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1][0] in CLOSING else ""
+        on_line = lambda part: too_wide(before + part + after)  # noqa: E731
+        for part in narrow_parts(word, on_line):
+            words.append(part if on_line(part) else _JOINS.sub(WORD_JOINER, part))
     out = [words[0]]
-    for before, word in zip(words, words[1:]):
-        if is_thai(before[-1]) and is_thai(word[0]):
+    for i, word in enumerate(words[1:], 1):
+        before = words[i - 1]
+        slash = before == "/" and i > 1 and _THAI_LETTER.match(words[i - 2][-1]) and _THAI_LETTER.match(word[0])
+        if slash or is_thai(before[-1]) and is_thai(word[0]):
             out.append(ZWSP)
         out.append(word)
     # LibreOffice's dictionary cuts before sara a inside a word (สาธารณ|ะ): a word joiner forbids it
@@ -568,11 +591,11 @@ class DocxRenderer:
             rpr = el("w:rPr", None, el("w:sz", {"w:val": size}), el("w:szCs", {"w:val": size})) if size else None
             too_wide = None
             if self.cell_room is not None:
-                # a word wider than its cell may break, between its syllables (a little margin
-                # for the word processors' own measuring)
+                # a word wider than its cell may break, between its syllables; LibreOffice's text
+                # room is the cell less its margins, and it measures words with the same advances
                 pt = (size or self.size_of(spec)) / 2
                 room = self.cell_room - (spec.left + spec.right + (para.level * ITEM_STEP)) / 20
-                too_wide = lambda word: self.metrics.width(word, pt, spec.bold) > 0.95 * room  # noqa: E731
+                too_wide = lambda word: self.metrics.width(word, pt, spec.bold) > room - FIT_SLACK_PT  # noqa: E731
             p.append(text_run(text, rpr, too_wide))
         if bookmark:
             p.append(el("w:bookmarkEnd", {"w:id": bid}))
