@@ -78,6 +78,8 @@ class Cell:
     frame: bool = True
     #: no padding left and right (the month headings over schedule bars)
     tight: bool = False
+    #: its words set its column's minimum width however long (unit names: never broken)
+    keep_words: bool = False
 
 
 @dataclass(frozen=True)

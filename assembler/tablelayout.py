@@ -200,7 +200,7 @@ def column_needs(ncols: int, header, body, measure: Measure, groups=()) -> Colum
             for col, cell in line:
                 if not cell.frame:
                     continue
-                lo, hi, solid = measure.cell_widths(cell, whole_words=is_header)
+                lo, hi, solid = measure.cell_widths(cell, whole_words=is_header or cell.keep_words)
                 hi = lo if is_header or cell.rowspan > 1 else hi
                 if cell.colspan > 1:
                     spanning.append((col, cell.colspan, lo, hi))

@@ -150,7 +150,7 @@ def test_tables_and_stated_text_are_in_pdf_and_docx(tmp_path):
     with zipfile.ZipFile(docx) as z:
         body = etree.fromstring(z.read("word/document.xml"))
     rows = [
-        ["".join(t.text or "" for t in tc.iter(f"{W}t")).replace("\u200b", "") for tc in tr.iter(f"{W}tc")]
+        ["".join(t.text or "" for t in tc.iter(f"{W}t")).replace("\u200b", "").replace("\u2060", "") for tc in tr.iter(f"{W}tc")]
         for tbl in body.iter(f"{W}tbl")
         for tr in tbl.iter(f"{W}tr")
     ]

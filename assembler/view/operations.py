@@ -252,7 +252,7 @@ class OperationsView:
                         cell(self.percent(fig.project_share), "cell-center"),
                         cell(self.num.money(fig.budget or None), "cell-right"),
                         cell(self.percent(fig.budget_share), "cell-center"),
-                        cell(self.t(", ".join(fig.units)), "cell"),
+                        cell(self.t(", ".join(fig.units)), "cell", keep_words=True),
                     )
                 )
             keep.append(len(rows))
@@ -352,7 +352,7 @@ class OperationsView:
             Cell(details),
             cell(self.num.money(budget if isinstance(budget, int) else None), "cell-right"),
             cell(self.t(area)),
-            cell(self.t(", ".join(units))),
+            cell(self.t(", ".join(units)), keep_words=True),
         ]
         row += [Cell((), bar=mark) for mark in bar_months(schedule)]
         return tuple(row)
