@@ -78,23 +78,20 @@ def _operations_problems(plan: OperationsPlan, located: Located) -> list:
     """A schedule month that names a year must lie in the fiscal year (ต.ค. before to ก.ย.)."""
     fy = plan.fiscal_year
     out = []
-    for path, project in plan.walk_projects():
-        schedules = [(path + ("schedule",), project.schedule)]
-        schedules += [(path + ("activities", a, "schedule"), act.schedule) for a, act in enumerate(project.activities)]
-        for spath, schedule in schedules:
-            for e, entry in enumerate(schedule):
-                for field in ("start", "end"):
-                    month = getattr(entry, field)
-                    year = month_year(month) if month else None
-                    if year is None:
-                        continue
-                    expected = fy - 1 if int(month[-2:]) >= 10 else fy
-                    if year != expected:
-                        out.append(
-                            located.problem(
-                                spath + (e, field),
-                                f"เดือน {month_label(month)} อยู่นอกปีงบประมาณ {fy} (ต.ค. {fy - 1} ถึง ก.ย. {fy})",
-                                f"the month {month_label(month)} is outside fiscal year {fy} (Oct {fy - 1} to Sep {fy})",
-                            )
+    for spath, schedule in plan.walk_schedules():
+        for e, entry in enumerate(schedule):
+            for field in ("start", "end"):
+                month = getattr(entry, field)
+                year = month_year(month) if month else None
+                if year is None:
+                    continue
+                expected = fy - 1 if int(month[-2:]) >= 10 else fy
+                if year != expected:
+                    out.append(
+                        located.problem(
+                            spath + (e, field),
+                            f"เดือน {month_label(month)} อยู่นอกปีงบประมาณ {fy} (ต.ค. {fy - 1} ถึง ก.ย. {fy})",
+                            f"the month {month_label(month)} is outside fiscal year {fy} (Oct {fy - 1} to Sep {fy})",
                         )
+                    )
     return out

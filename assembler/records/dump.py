@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .anticorruption import Budget, Targets
 from .common import ListEntry
-from .operations import ScheduleEntry, month_text
+from .operations import DetailLine, ScheduleEntry, month_text
 
 
 def plain(value: object) -> object:
@@ -21,6 +21,8 @@ def plain(value: object) -> object:
     if isinstance(value, Budget):
         return {y: a for y, a in value.years.items()} if value.years else value.every_year
     if isinstance(value, ListEntry) and not value.items:
+        return value.text
+    if isinstance(value, DetailLine) and not value.items and not value.schedule:
         return value.text
     if isinstance(value, Targets) and not (value.quantitative or value.qualitative):
         return plain(value.items)

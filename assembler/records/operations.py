@@ -88,7 +88,9 @@ class ScheduleEntry(Record):
 
     start: Month
     end: Optional[Month] = None
-    label: Optional[Text] = Field(default=None, description="ชื่อช่วงกิจกรรม (ถ้ามี)")
+    label: Optional[Text] = Field(
+        default=None, description="ชื่อช่วงกิจกรรม: พิมพ์เป็นบรรทัดของตัวเองในรายละเอียด โดยมีแถบของช่วงนี้ในบรรทัดนั้น"
+    )
 
     @property
     def last(self) -> str:
@@ -120,22 +122,54 @@ def _units(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+def _detail_line(value: object) -> object:
+    return {"text": value} if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+class DetailLine(Record):
+    """A line of รายละเอียดของกิจกรรม: its text, the steps under it, and its own schedule (a bar on its line)."""
+
+    text: Text
+    items: list["DetailEntry"] = Field(default=[], description="ขั้นตอนย่อยใต้ข้อนี้ (พิมพ์ 1. 2. …)")
+    schedule: Schedule = Field(default=[], description="ช่วงเดือนของข้อนี้ (แถบในบรรทัดของข้อนี้)")
+
+
+DetailEntry = Annotated[DetailLine, BeforeValidator(_detail_line)]
+DetailLine.model_rebuild()
+
+
+def scheduled_lines(details: list[DetailLine]) -> bool:
+    """Return whether any detail line, at any depth, carries its own schedule."""
+    return any(d.schedule or scheduled_lines(d.items) for d in details)
+
+
 class Activity(Record):
     """A sub-activity (1.1, 1.2) with its own budget and schedule."""
 
     name: Text
-    details: list[Entry] = []
+    details: list[DetailEntry] = []
     budget: Amount = None
     area: Optional[Text] = None
     units: Annotated[list[Text], BeforeValidator(_units)] = []
-    schedule: Schedule = Field(min_length=1)
+    schedule: Schedule = []
+
+    @model_validator(mode="after")
+    def _scheduled(self) -> "Activity":
+        if not self.schedule and not scheduled_lines(self.details):
+            raise ValueError(
+                "กิจกรรมย่อยต้องมีช่วงเวลาดำเนินการ (schedule) ของกิจกรรมหรือของรายละเอียด / "
+                "a sub-activity needs a schedule, its own or its details'"
+            )
+        return self
 
 
 class Project(Record):
     """A โครงการ of ผด.02."""
 
     name: Text
-    details: list[Entry] = Field(default=[], description="รายละเอียดของกิจกรรม (ผลผลิต)")
+    details: list[DetailEntry] = Field(
+        default=[], description="รายละเอียดของกิจกรรม (ผลผลิต): ข้อความ หรือ {text, items, schedule}"
+    )
     budget: Amount = Field(default=None, description="งบประมาณ; มีกิจกรรมย่อยแล้วต้องเท่าผลรวม (หรือเว้นไว้)")
     area: Text = Field(description="พื้นที่ (สถานที่ดำเนินการ)")
     units: Annotated[list[Text], BeforeValidator(_units)] = Field(
@@ -147,10 +181,10 @@ class Project(Record):
 
     @model_validator(mode="after")
     def _scheduled(self) -> "Project":
-        if not self.schedule and not self.activities:
+        if not self.schedule and not self.activities and not scheduled_lines(self.details):
             raise ValueError(
-                "โครงการต้องมีช่วงเวลาดำเนินการ (schedule) หรือกิจกรรมย่อย / "
-                "a project needs a schedule or sub-activities"
+                "โครงการต้องมีช่วงเวลาดำเนินการ (schedule) ของโครงการ ของรายละเอียด หรือกิจกรรมย่อย / "
+                "a project needs a schedule, its own, its details' or sub-activities"
             )
         return self
 
@@ -206,3 +240,18 @@ class OperationsPlan(Record):
             for g, group in enumerate(strategy.plans):
                 for p, project in enumerate(group.projects):
                     yield ("strategies", s, "plans", g, "projects", p), project
+
+    def walk_schedules(self):
+        """Yield (path, schedule) for every schedule: projects', sub-activities' and detail lines'."""
+
+        def lines(path, details):
+            for d, line in enumerate(details):
+                if line.schedule:
+                    yield path + (d, "schedule"), line.schedule
+                yield from lines(path + (d, "items"), line.items)
+
+        for path, project in self.walk_projects():
+            for rpath, record in [(path, project)] + [(path + ("activities", a), act) for a, act in enumerate(project.activities)]:
+                if record.schedule:
+                    yield rpath + ("schedule",), record.schedule
+                yield from lines(rpath + ("details",), record.details)

@@ -285,6 +285,7 @@ class OperationsView:
             yield Table(
                 columns, caption_rows + header, rows, style="schedule",
                 font_size_pt=size, padding_pt=padding, line_height=TABLE_LINE, loose_rows=loose,
+                keep_with_previous=self.continued_rows(rows, columns, measure),
             )
 
     def schedule_header(self) -> tuple:
@@ -305,31 +306,88 @@ class OperationsView:
         return row1, row2
 
     def schedule_rows(self, group: PlanGroup) -> tuple[tuple[Cell, ...], ...]:
-        """Return the ผด.02 rows of one แนวทาง/แผนงาน: each project, then its sub-activities."""
+        """Return the ผด.02 rows of one แนวทาง/แผนงาน: each project, then its sub-activities.
+
+        A project (or sub-activity) whose detail lines or labelled schedule
+        entries carry their own bars takes several table rows, one per bar
+        line, drawn without rules between them so they read as one row.
+        """
         rows: list[tuple[Cell, ...]] = []
         for n, project in enumerate(group.projects, 1):
-            rows.append(self.schedule_row(self.num.digits(n), project, project_budget(project), project.schedule))
+            rows += self.schedule_row(self.num.digits(n), project, project_budget(project))
             for a, activity in enumerate(project.activities, 1):
                 number = f"{self.num.digits(n)}.{self.num.digits(a)}"
-                rows.append(self.schedule_row(number, activity, activity.budget, activity.schedule, project))
+                rows += self.schedule_row(number, activity, activity.budget, project)
         return tuple(rows)
 
-    def schedule_row(self, number, item: Project | Activity, budget, schedule, parent: Project | None = None):
-        details = tuple(Para(f"- {self.t(d.text)}", "cell") for d in item.details) or (Para("", "cell"),)
+    @staticmethod
+    def continued_rows(rows: tuple[tuple[Cell, ...], ...], columns: tuple[float, ...], measure: Measure) -> tuple[int, ...]:
+        """Return the rows kept with the row above: the bar lines of a project, when the project fits
+        on a page (KEEP_ROW_LINES); the lines of a taller one may start a page."""
+        out, block = [], []
+        for i, row in enumerate(rows + ((Cell(()),),)):
+            if block and not row[0].open_above:
+                if sum(estimated_lines(rows[r], columns, measure) for r in block) <= KEEP_ROW_LINES:
+                    out += block[1:]
+                block = []
+            block.append(i)
+        return tuple(out)
+
+    def bar_lines(self, item: Project | Activity) -> list[tuple[list[Para], list[ScheduleEntry]]]:
+        """Return the lines of a row's details cell, grouped by the bar drawn beside them.
+
+        The first group holds the row's own schedule (entries without a label)
+        and the detail lines before the first that has its own schedule; each
+        detail line with a schedule starts a group (its steps follow it); each
+        labelled schedule entry is a line of its own, its label beside its bar
+        (after the row's details, or under its detail line).
+        """
+        groups: list[tuple[list[Para], list[ScheduleEntry]]] = [([], [e for e in item.schedule if not e.label])]
+
+        def labelled(schedule, level: int) -> None:
+            groups.extend(([Para(f"- {self.t(e.label)}", "cell", level=level)], [e]) for e in schedule if e.label)
+
+        def walk(lines, depth: int) -> None:
+            for i, line in enumerate(lines, 1):
+                if depth == 0:
+                    para = Para(f"- {self.t(line.text)}", "cell")
+                else:
+                    mark = f"{self.num.digits(i)}." if depth == 1 else f"({self.num.digits(i)})"
+                    para = Para(f"{mark} {self.t(line.text)}", "cell", level=depth)
+                if line.schedule:  # (its bar, or its labelled entries' below it)
+                    groups.append(([para], [e for e in line.schedule if not e.label]))
+                else:
+                    groups[-1][0].append(para)
+                labelled(line.schedule, depth + 1)
+                walk(line.items, depth + 1)
+
+        walk(item.details, 0)
+        labelled(item.schedule, 0)
         if isinstance(item, Project) and item.funding:
-            details += (Para(f"({self.t(item.funding)})", "cell"),)
+            groups[-1][0].append(Para(f"({self.t(item.funding)})", "cell"))
+        if len(groups) > 1 and not groups[0][0] and not groups[0][1]:
+            groups.pop(0)
+        return groups
+
+    def schedule_row(self, number, item: Project | Activity, budget, parent: Project | None = None) -> list[tuple[Cell, ...]]:
         area = item.area or (parent.area if parent else "")
         units = item.units or (parent.units if parent else [])
-        row = [
-            cell(number, "cell-center"),
-            cell(self.t(item.name)),
-            Cell(details),
-            cell(self.num.money(budget if isinstance(budget, int) else None), "cell-right"),
-            cell(self.t(area)),
-            cell(self.t(", ".join(units))),
-        ]
-        row += [Cell((), bar=mark) for mark in bar_months(schedule)]
-        return tuple(row)
+        groups = self.bar_lines(item)
+        out = []
+        for g, (paras, schedule) in enumerate(groups):
+            edges = {"open_above": g > 0, "open_below": g < len(groups) - 1}
+            first = g == 0
+            row = [
+                cell(number if first else "", "cell-center", **edges),
+                cell(self.t(item.name) if first else "", **edges),
+                Cell(tuple(paras) or (Para("", "cell"),), **edges),
+                cell(self.num.money(budget if isinstance(budget, int) else None) if first else "", "cell-right", **edges),
+                cell(self.t(area) if first else "", **edges),
+                cell(self.t(", ".join(units)) if first else "", **edges),
+            ]
+            row += [Cell((), bar=mark, **edges) for mark in bar_months(schedule)]
+            out.append(tuple(row))
+        return out
 
 
 def build_document(plan: OperationsPlan, thai_digits: bool | None = None) -> Document:

@@ -877,13 +877,37 @@ class _Reader:
             if not self._refers(row, records, listed, "โครงการ", "project"):
                 continue
             record, path, _ = records[row.get("id")]
+            line = row.get("line")
+            if line is not None:
+                found = self._detail_line(record, path, line)
+                if found is None:
+                    self.error(
+                        row.place("line"),
+                        f"โครงการที่ {row.get('id')} ไม่มีข้อ {line} ในแผ่นงาน รายละเอียด",
+                        f"project {row.get('id')} has no detail line {line} in the sheet รายละเอียด",
+                    )
+                    continue
+                record, path = found
             entry: dict = {}
-            epath = path + ("schedule", len(record["schedule"]))
+            epath = path + ("schedule", len(record.setdefault("schedule", [])))
             record["schedule"].append(entry)
             self.loc.at(epath, row.place("start"))
             for key in ("start", "end", "label"):
                 self._put(entry, key, row, key, epath)
         return data
+
+    @staticmethod
+    def _detail_line(record: dict, path: tuple, number: str) -> tuple[dict, tuple] | None:
+        """Return the detail line numbered ``number`` (2, 2.1 …) of a project's records, and its path."""
+        node, lines, node_path = None, record.get("details", []), path + ("details",)
+        for part in number.split("."):
+            index = int(part) - 1
+            if not 0 <= index < len(lines):
+                return None
+            node, node_path = lines[index], node_path + (index,)
+            lines, parent_path = node["items"], node_path
+            node_path = node_path + ("items",)
+        return node, parent_path
 
     def _refers(self, row: Row, known: dict, listed: set, sheet: str, english: str) -> bool:
         """Return whether ``row``'s number names a record read; report a missing or unknown one once.

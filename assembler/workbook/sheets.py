@@ -283,7 +283,8 @@ OPERATIONS = (
                    same_as_above=True),
             Column("start", "เดือนเริ่ม", "เช่น ต.ค.", 11, "month", required=True, choices=MONTH_CHOICES),
             Column("end", "เดือนสิ้นสุด", "ว่าง = เดือนเดียว", 11, "month", choices=MONTH_CHOICES),
-            Column("label", "ชื่อช่วง", "ถ้ามี เช่น ก่อนฤดูฝน", 30),
+            Column("label", "ชื่อช่วง", "ถ้ามี เช่น ก่อนฤดูฝน (พิมพ์เป็นบรรทัดของตัวเอง ข้างแถบ)", 30),
+            Column("line", "ข้อ", "ข้อในแผ่นงาน รายละเอียด เช่น 2 หรือ 2.1 (แถบในบรรทัดของข้อนั้น); ว่าง = ทั้งโครงการ", 9, "code"),
         ),
     ),
 )

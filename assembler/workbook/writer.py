@@ -406,12 +406,24 @@ def _operations_rows(plan: OperationsPlan):
                 "units": ", ".join(record.units) or None, "funding": getattr(record, "funding", None),
             }
             details += [{"id": ident, "level": level, "text": text} for level, text in flatten(record.details)]
-            schedule += [
-                {"id": ident, "start": month_text(e.start), "end": month_text(e.end) if e.end else None, "label": e.label}
-                for e in record.schedule
-            ]
+            schedule += [_schedule_row(ident, None, e) for e in record.schedule]
+            schedule += [_schedule_row(ident, line, e) for line, detail in _numbered(record.details) for e in detail.schedule]
     for row in details:
         yield "details", row
     for row in schedule:
         yield "schedule", row
 
+
+
+def _schedule_row(ident: str, line: str | None, entry) -> dict:
+    """Return the ระยะเวลา row of one schedule entry (``line``: the detail line it belongs to)."""
+    end = month_text(entry.end) if entry.end else None
+    return {"id": ident, "line": line, "start": month_text(entry.start), "end": end, "label": entry.label}
+
+
+def _numbered(details, prefix: str = ""):
+    """Yield (number, detail line) for detail lines and their steps: 1, 2, 2.1 …"""
+    for i, line in enumerate(details, start=1):
+        number = f"{prefix}{i}"
+        yield number, line
+        yield from _numbered(line.items, number + ".")
