@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .errors import Located, Problem
+from .messages import baht, say
 from .records.anticorruption import KINDS, AntiCorruptionPlan
-from .records.operations import OperationsPlan
+from .records.operations import OperationsPlan, month_text
 from .thai import NOT_BUDGETED
 
 
@@ -27,22 +28,15 @@ def duplicates(names: dict[str, list[tuple]], located: Located, thai: str, engli
     out = []
     for name, paths in names.items():
         first_th, first_en = located.mention(paths[0] + ("name",))
-        out += [
-            located.problem(
-                path + ("name",),
-                f"{thai} {name!r} ซ้ำกับ{thai}ที่{first_th}",
-                f"the {english} {name!r} duplicates the one at {first_en}",
-                "warning",
-            )
-            for path in paths[1:]
-        ]
+        said = say("duplicate_name", thing=thai, thing_en=english, name=name, first=first_th, first_en=first_en)
+        out += [located.problem(path + ("name",), *said, "warning") for path in paths[1:]]
     return out
 
 
 def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
     """Return the problems of an operational plan: budgets, units, duplicates."""
     out: list[Problem] = []
-    warn = lambda path, thai, english: out.append(located.problem(path, thai, english, "warning"))  # noqa: E731
+    warn = lambda path, key, **values: out.append(located.problem(path, *say(key, **values), "warning"))  # noqa: E731
     units = {u.abbr for u in plan.units}
     names: dict[str, list[tuple]] = defaultdict(list)
     for path, project in plan.walk_projects():
@@ -52,15 +46,11 @@ def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
             used += [(path + ("activities", a, "units", u), unit) for u, unit in enumerate(activity.units)]
         for upath, unit in used:
             if unit not in units:
-                warn(upath, f"ไม่รู้จักหน่วยงาน {unit!r} (ไม่มีใน units)", f"unknown unit {unit!r} (not in units)")
+                warn(upath, "unknown_unit", unit=unit)
         if project.activities and isinstance(project.budget, int):
             total = sum(a.budget for a in project.activities if isinstance(a.budget, int))
             if total != project.budget:
-                warn(
-                    path + ("budget",),
-                    f"งบประมาณโครงการ ({project.budget:,} บาท) ไม่เท่ากับผลรวมของกิจกรรมย่อย ({total:,} บาท)",
-                    f"the project budget ({project.budget:,} baht) differs from the sum of its sub-activities ({total:,} baht)",
-                )
+                warn(path + ("budget",), "project_budget_differs", budget=baht(project.budget), total=baht(total))
     out += duplicates(names, located, "โครงการ", "project")
     out.sort(key=lambda p: p.line or 0)
     return out
@@ -69,83 +59,58 @@ def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
 def check_anticorruption(plan: AntiCorruptionPlan, located: Located) -> list[Problem]:
     """Return every consistency problem of an anti-corruption plan, in book order."""
     out: list[Problem] = []
-    warn = lambda path, thai, english: out.append(located.problem(path, thai, english, "warning"))  # noqa: E731
+    warn = lambda path, key, **values: out.append(located.problem(path, *say(key, **values), "warning"))  # noqa: E731
     years = plan.plan.years
     first_month, last_month = (years[0] - 1, 10), (years[-1], 9)
     units = {u.abbr for u in plan.units}
     seen_units: dict[str, tuple] = {}
     for u, unit in enumerate(plan.units):
         if unit.abbr in seen_units:
-            warn(("units", u, "abbr"), f"ชื่อย่อหน่วยงาน {unit.abbr} ซ้ำกัน", f"unit abbreviation {unit.abbr} is defined twice")
+            warn(("units", u, "abbr"), "unit_defined_twice", abbr=unit.abbr)
         seen_units[unit.abbr] = ("units", u)
 
     names: dict[str, list[tuple]] = defaultdict(list)
     for path, item in plan.walk_items():
         names[item.name].append(path)
         if item.unit not in units:
-            warn(
-                path + ("unit",),
-                f"ไม่รู้จักหน่วยงาน {item.unit!r} (ไม่มีใน units)",
-                f"unknown responsible unit {item.unit!r} (not in units)",
-            )
+            warn(path + ("unit",), "unknown_responsible_unit", unit=item.unit)
         for kind in KINDS:
             if item.name.startswith(kind) and kind != item.kind:
-                warn(
-                    path + ("kind",),
-                    f"ชื่อขึ้นต้นว่า {kind} แต่ระบุประเภทเป็น {item.kind}",
-                    f"the name starts with {kind} but the kind is {item.kind}",
-                )
+                warn(path + ("kind",), "name_says_other_kind", word=kind, kind=item.kind)
         detail = item.detail
         if detail is None:
-            warn(path, "ไม่มีรายละเอียดโครงการ (ส่วนที่ ๓)", "the item has no detail sheet (part 3)")
+            warn(path, "no_detail_sheet")
             continue
         if detail.period is not None:
             p = detail.period
             if p.start_ym < first_month or p.end_ym > last_month:
                 warn(
-                    path + ("detail", "period"),
-                    f"ระยะเวลา {p.start} ถึง {p.end} อยู่นอกช่วงของแผน ({first_month[0]}-10 ถึง {last_month[0]}-09)",
-                    f"the period {p.start} to {p.end} lies outside the plan ({first_month[0]}-10 to {last_month[0]}-09)",
+                    path + ("detail", "period"), "period_outside_plan", start=month_text(p.start), end=month_text(p.end),
+                    first=f"ต.ค. {first_month[0]}", last=f"ก.ย. {last_month[0]}",
                 )
         stated = detail.budget
         if stated is None:
             continue
         amounts = [item.amount(y) for y in years]
         money = [a for a in amounts if isinstance(a, int)]
+        matrix = ", ".join(f"{y}: {baht(a)}" for y, a in zip(years, amounts))  # 2565: 50,000, 2566: -
         if stated.per_year is not None:
             if stated.per_year == NOT_BUDGETED:
                 if money:
-                    warn(
-                        path + ("detail", "budget", "per_year"),
-                        f"รายละเอียดโครงการว่าไม่ใช้งบประมาณ แต่ตารางส่วนที่ ๒ มีงบประมาณ {money}",
-                        f"the detail sheet says not budgeted but the matrix budgets {money}",
-                    )
+                    warn(path + ("detail", "budget", "per_year"), "detail_not_budgeted", matrix=matrix)
             else:
                 differing = [(y, a) for y, a in zip(years, amounts) if isinstance(a, int) and a != stated.per_year]
                 if differing or not money:
-                    shown = ", ".join(f"{y}: {a}" for y, a in zip(years, amounts))
-                    warn(
-                        path + ("detail", "budget", "per_year"),
-                        f"งบประมาณในรายละเอียดโครงการ ({stated.per_year:,} บาทต่อปี) ไม่ตรงกับตารางส่วนที่ ๒ ({shown})",
-                        f"the detail sheet budget ({stated.per_year:,} baht a year) differs from the matrix ({shown})",
-                    )
+                    warn(path + ("detail", "budget", "per_year"), "detail_budget_differs", stated=baht(stated.per_year), matrix=matrix)
         if isinstance(stated.total, int) and stated.total != sum(money):
-            warn(
-                path + ("detail", "budget", "total"),
-                f"งบประมาณรวมในรายละเอียดโครงการ ({stated.total:,} บาท) ไม่ตรงกับผลรวมในตารางส่วนที่ ๒ ({sum(money):,} บาท)",
-                f"the detail sheet total ({stated.total:,} baht) differs from the matrix sum ({sum(money):,} baht)",
-            )
+            warn(path + ("detail", "budget", "total"), "detail_total_differs", stated=baht(stated.total), total=baht(sum(money)))
 
     out += duplicates(names, located, "รายการ", "item")
     for d, dim in enumerate(plan.dimensions):
         titles: dict[str, int] = {}
         for m, mission in enumerate(dim.missions):
             if mission.title in titles:
-                warn(
-                    ("dimensions", d, "missions", m, "title"),
-                    f"ภารกิจ {mission.title!r} ซ้ำกันในมิติเดียวกัน",
-                    f"the mission {mission.title!r} appears twice in one dimension",
-                )
+                warn(("dimensions", d, "missions", m, "title"), "mission_twice", title=mission.title)
             titles[mission.title] = m
     out.sort(key=lambda p: p.line or 0)
     return out

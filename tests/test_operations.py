@@ -217,7 +217,10 @@ def test_sub_activities_sum_into_their_parent(tmp_path, capsys):
 @pytest.mark.parametrize(
     "old,new,words",
     [
-        ("{start: ม.ค., end: มี.ค.}", "{start: ม.ค., end: ต.ค.}", "comes before the start month"),
+        # a schedule running past ก.ย. is outside the fiscal year (it said "end month comes before the start")
+        ("{start: ม.ค., end: มี.ค.}", "{start: ส.ค., end: พ.ย.}", "runs outside fiscal year 2566"),
+        ("{start: ม.ค., end: มี.ค.}", "{start: ส.ค. 2566, end: พ.ย. 2566}", "the month พ.ย. 2566 is outside fiscal year 2566"),
+        ("{start: ม.ค., end: มี.ค.}", "{start: มี.ค. 2566, end: ม.ค. 2566}", "comes before the start month"),
         ("{start: ม.ค., end: มี.ค.}", "{start: ม.ค. 2566, end: มี.ค. 2567}", "outside fiscal year 2566"),
         ("{start: ส.ค.}", "{start: สิงหา}", "unknown month 'สิงหา'"),
         ("{start: ต.ค. 2565, end: ธ.ค. 2565}", "{start: ต.ค. 2566, end: ธ.ค. 2566}", "outside fiscal year 2566"),

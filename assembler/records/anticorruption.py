@@ -22,6 +22,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ..messages import RecordsValueError
 from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
 
 KINDS = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
@@ -39,7 +40,7 @@ class Plan(Record):
     @model_validator(mode="after")
     def _consecutive(self) -> "Plan":
         if any(b != a + 1 for a, b in zip(self.years, self.years[1:])):
-            raise ValueError("ปีของแผนต้องเรียงติดกัน / plan years must be consecutive")
+            raise RecordsValueError("plan_years_consecutive")
         return self
 
 
@@ -72,7 +73,7 @@ class Targets(Record):
     @model_validator(mode="after")
     def _something(self) -> "Targets":
         if not (self.items or self.quantitative or self.qualitative):
-            raise ValueError("ต้องมีเป้าหมายอย่างน้อยหนึ่งข้อ / at least one target is needed")
+            raise RecordsValueError("targets_empty")
         return self
 
 
@@ -87,10 +88,7 @@ def _month(value: object) -> object:
     text = str(value).strip()
     match = _MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(
-            f"เดือนต้องเขียนเป็น ปี พ.ศ.-เดือน เช่น 2565-10 (พบ {value!r}) / "
-            f"a month is written YEAR-MONTH in Buddhist era, e.g. 2565-10 (found {value!r})"
-        )
+        raise RecordsValueError("detail_month_format", value=value)
     return f"{int(match.group(1))}-{int(match.group(2)):02d}"
 
 
@@ -116,10 +114,7 @@ class Period(Record):
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
         if self.end_ym < self.start_ym:
-            raise ValueError(
-                f"เดือนสิ้นสุด {self.end} มาก่อนเดือนเริ่ม {self.start} / "
-                f"the end month {self.end} comes before the start month {self.start}"
-            )
+            raise RecordsValueError("period_reversed", start=self.start, end=self.end)
         return self
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from ..messages import RecordsValueError
 from ..thai import DASH, NOT_BUDGETED, parse_number
 
 
@@ -21,15 +22,15 @@ def _amount(value: object) -> object:
     """Normalise a budget cell: whole baht, None ("-") or "ไม่ใช้งบประมาณ"."""
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise ValueError("งบประมาณต้องเป็นจำนวนเงิน / a budget must be an amount of baht")
+            raise RecordsValueError("amount_not_money")
         return None
     if isinstance(value, int):
         if value < 0:
-            raise ValueError("งบประมาณต้องไม่ติดลบ / a budget cannot be negative")
+            raise RecordsValueError("amount_negative")
         return value
     if isinstance(value, float):
         if value != int(value) or value < 0:
-            raise ValueError(f"งบประมาณต้องเป็นบาทเต็มจำนวน (พบ {value}) / a budget is whole baht (found {value})")
+            raise RecordsValueError("amount_fraction", value=value)
         return int(value)
     if isinstance(value, str):
         text = value.strip()
@@ -41,10 +42,7 @@ def _amount(value: object) -> object:
             return parse_number(text.removesuffix("บาท").strip())
         except ValueError:
             pass
-    raise ValueError(
-        f"งบประมาณต้องเป็นจำนวนเงิน, \"-\" หรือ \"{NOT_BUDGETED}\" (พบ {value!r}) / "
-        f"a budget is an amount of baht, \"-\" or \"{NOT_BUDGETED}\" (found {value!r})"
-    )
+    raise RecordsValueError("amount_unknown", value=value)
 
 
 #: A budget cell: baht, None (shown "-") or "ไม่ใช้งบประมาณ" (runs without money).

@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import InputError, Located, Problem, format_path, simple
+from ..messages import PYDANTIC_THAI, RecordsValueError, shown
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -82,27 +83,6 @@ def _walk(node: yaml.Node, path: tuple, located: Located, constructor: yaml.Safe
     return constructor.construct_object(node)
 
 
-# Thai wording for the pydantic error types records are likely to hit.
-_THAI = {
-    "missing": "ขาดข้อมูลที่จำเป็น",
-    "extra_forbidden": "ไม่รู้จักช่องข้อมูลนี้ (สะกดผิดหรือวางผิดที่)",
-    "string_type": "ต้องเป็นข้อความ",
-    "int_type": "ต้องเป็นจำนวนเต็ม",
-    "int_parsing": "ต้องเป็นจำนวนเต็ม",
-    "list_type": "ต้องเป็นรายการ (list)",
-    "dict_type": "ต้องเป็นกลุ่มข้อมูล (mapping)",
-    "model_type": "ต้องเป็นกลุ่มข้อมูล (mapping)",
-    "literal_error": "ค่าไม่อยู่ในตัวเลือกที่กำหนด",
-    "greater_than_equal": "ค่าน้อยเกินไป",
-    "less_than_equal": "ค่ามากเกินไป",
-    "too_short": "จำนวนรายการน้อยเกินไป",
-    "too_long": "จำนวนรายการมากเกินไป",
-    "string_too_short": "ข้อความต้องไม่ว่าง",
-    "string_pattern_mismatch": "รูปแบบข้อความไม่ถูกต้อง",
-    "bool_type": "ต้องเป็น true หรือ false",
-}
-
-
 def problems_from_validation(error: ValidationError, located: Located) -> list[Problem]:
     """Return one located, bilingual Problem per pydantic error."""
     problems = []
@@ -110,28 +90,28 @@ def problems_from_validation(error: ValidationError, located: Located) -> list[P
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         kind = err["type"]
         english = err["msg"]
-        thai = _THAI.get(kind, "ข้อมูลไม่ถูกต้อง")
-        if kind == "value_error":
-            # our own validators raise ValueError("thai / english")
-            message = str(err.get("ctx", {}).get("error", english))
-            thai, _, english = message.partition(" / ")
-            english = english or thai
+        thai = PYDANTIC_THAI.get(kind, "ข้อมูลไม่ถูกต้อง")
+        error = err.get("ctx", {}).get("error")
+        if isinstance(error, RecordsValueError):
+            # our own validators: a message of assembler/messages.py, both sentences whole
+            thai, english = error.thai, error.english
         elif kind == "string_type" and isinstance(err.get("input"), dict):
             # "text: with a colon" in YAML reads as a mapping
             thai += " (ถ้าข้อความมีเครื่องหมาย ': ' ให้ครอบข้อความด้วยเครื่องหมายคำพูด)"
             english += " (text containing ': ' must be put in quotes)"
         elif kind == "literal_error":
             expected = str(err.get("ctx", {}).get("expected", ""))
-            thai = f"ต้องเป็นหนึ่งใน {expected} (พบ {err.get('input')!r})"
-            english += f" (found {err.get('input')!r})"
+            found = shown(err.get("input"))
+            thai = f"ต้องเป็นหนึ่งใน {expected} (พบ '{found}')"
+            english += f" (found '{found}')"
         elif kind == "too_short" and "min_length" in err.get("ctx", {}):
             thai = f"ต้องมีอย่างน้อย {err['ctx']['min_length']} รายการ"
             english = f"at least {err['ctx']['min_length']} needed"
         elif kind not in ("missing",):
             value = err.get("input")
             if not isinstance(value, (dict, list)):
-                english += f" (found {value!r})"
-                thai += f" (พบ {value!r})"
+                english += f" (found '{shown(value)}')"
+                thai += f" (พบ '{shown(value)}')"
         problems.append(located.problem(loc, thai, english))
     # one fault may surface under several locations: keep the first per place
     seen, unique = set(), []

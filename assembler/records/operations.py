@@ -19,6 +19,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ..messages import RecordsValueError
 from ..thai import FISCAL_MONTHS, MONTHS, MONTHS_ABBR, parse_number
 from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
 
@@ -45,10 +46,7 @@ def parse_month(value: object) -> object:
     if match and match["name"] in _NAMES:
         month = _NAMES[match["name"]]
         return f"{parse_number(match['year'])}-{month:02d}" if match["year"] else str(month)
-    raise ValueError(
-        f"ไม่รู้จักเดือน {value!r} (เขียนเช่น ต.ค., ตุลาคม, ต.ค. 2565 หรือ 2565-10) / "
-        f"unknown month {value!r} (write e.g. ต.ค., ตุลาคม, ต.ค. 2565 or 2565-10)"
-    )
+    raise RecordsValueError("month_unknown", value=value)
 
 
 Month = Annotated[str, BeforeValidator(parse_month)]
@@ -96,15 +94,8 @@ class ScheduleEntry(Record):
     def last(self) -> str:
         return self.end or self.start
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "ScheduleEntry":
-        if fiscal_index(self.last) < fiscal_index(self.start):
-            raise ValueError(
-                f"เดือนสิ้นสุด ({month_label(self.last)}) มาก่อนเดือนเริ่ม ({month_label(self.start)}) ในปีงบประมาณ / "
-                f"the end month ({month_label(self.last)}) comes before the start month "
-                f"({month_label(self.start)}) in the fiscal year"
-            )
-        return self
+    # (whether the months run forward within the fiscal year is checked with the
+    # fiscal year: records.structural_problems)
 
 
 def _schedule(value: object) -> object:
@@ -156,10 +147,7 @@ class Activity(Record):
     @model_validator(mode="after")
     def _scheduled(self) -> "Activity":
         if not self.schedule and not scheduled_lines(self.details):
-            raise ValueError(
-                "กิจกรรมย่อยต้องมีช่วงเวลาดำเนินการ (schedule) ของกิจกรรมหรือของรายละเอียด / "
-                "a sub-activity needs a schedule, its own or its details'"
-            )
+            raise RecordsValueError("activity_unscheduled")
         return self
 
 
@@ -182,10 +170,7 @@ class Project(Record):
     @model_validator(mode="after")
     def _scheduled(self) -> "Project":
         if not self.schedule and not self.activities and not scheduled_lines(self.details):
-            raise ValueError(
-                "โครงการต้องมีช่วงเวลาดำเนินการ (schedule) ของโครงการ ของรายละเอียด หรือกิจกรรมย่อย / "
-                "a project needs a schedule, its own, its details' or sub-activities"
-            )
+            raise RecordsValueError("project_unscheduled")
         return self
 
 

@@ -181,8 +181,8 @@ class _Reader:
                             self.loc.file,
                             Place(ws.title, f"B{row}", "ประเภทเล่ม").text(),
                             None,
-                            f"ไม่รู้จักประเภทเล่ม {value!r} (ต้องเป็น {' หรือ '.join(BOOK_NAMES.values())})",
-                            f"unknown book type {value!r} (expected {' or '.join(BOOK_NAMES.values())})",
+                            f"ไม่รู้จักประเภทเล่ม '{value}' (ต้องเป็น {' หรือ '.join(BOOK_NAMES.values())})",
+                            f"unknown book type '{value}' (expected {' or '.join(BOOK_NAMES.values())})",
                         )
                     )
         names = {n.strip() for n in self.values.sheetnames}
@@ -270,7 +270,7 @@ class _Reader:
         raise AssertionError(kind)
 
     def _expected(self, place: Place, value: object, thai: str, english: str) -> tuple[bool, None]:
-        self.error(place, f"ต้องเป็น{thai} (พบ {_text(value)!r})", f"expected {english} (found {_text(value)!r})")
+        self.error(place, f"ต้องเป็น{thai} (พบ '{_text(value)}')", f"expected {english} (found '{_text(value)}')")
         return False, None
 
     # -- ข้อมูลแผน --------------------------------------------------------------
@@ -479,7 +479,7 @@ class _Reader:
             section = labels.get(_norm_header(label))
             if section is None:
                 names = ", ".join(s.label for s in sections)
-                self.error(section_place, f"ไม่รู้จักหัวข้อ {label!r} (ใช้ได้: {names})", f"unknown section {label!r} (known: {names})")
+                self.error(section_place, f"ไม่รู้จักหัวข้อ '{label}' (ใช้ได้: {names})", f"unknown section '{label}' (known: {names})")
                 continue
             text = row.value("text")
             if text is None:
