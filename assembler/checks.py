@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from .errors import Located, Problem
 from .messages import baht, say
-from .records.anticorruption import KINDS, AntiCorruptionPlan
+from .records.anticorruption import KINDS, AntiCorruptionPlan, mission_code
 from .records.operations import OperationsPlan, month_text
 from .thai import NOT_BUDGETED
 
@@ -30,6 +30,29 @@ def duplicates(names: dict[str, list[tuple]], located: Located, thai: str, engli
         first_th, first_en = located.mention(paths[0] + ("name",))
         said = say("duplicate_name", thing=thai, thing_en=english, name=name, first=first_th, first_en=first_en)
         out += [located.problem(path + ("name",), *said, "warning") for path in paths[1:]]
+    return out
+
+
+def numbering(entries: list[tuple[tuple, tuple[int, ...]]], located: Located, thing: str, thing_en: str,
+              seen: set | None = None) -> list[Problem]:
+    """Return warnings for printed numbers (codes) that repeat or skip among siblings (path, code) in order.
+
+    ``seen`` holds the codes already printed elsewhere in the same table (a ภารกิจ ๓.๑.๑ twice).
+    """
+    out, previous = [], None
+    seen = set() if seen is None else seen
+    for path, code in entries:
+        number = ".".join(str(p) for p in code)
+        if code in seen:
+            out.append(located.problem(path + ("number",), *say("number_repeated", thing=thing, thing_en=thing_en, number=number), "warning"))
+        elif previous and len(code) == len(previous) and code[:-1] == previous[:-1] and code[-1] != previous[-1] + 1:
+            before = ".".join(str(p) for p in previous)
+            out.append(located.problem(
+                path + ("number",),
+                *say("number_gap", thing=thing, thing_en=thing_en, number=number, previous=before), "warning",
+            ))
+        seen.add(code)
+        previous = code
     return out
 
 
@@ -52,6 +75,11 @@ def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
             if total != project.budget:
                 warn(path + ("budget",), "project_budget_differs", budget=baht(project.budget), total=baht(total))
     out += duplicates(names, located, "โครงการ", "project")
+    strategies = [(("strategies", s), (strategy.number or s + 1,)) for s, strategy in enumerate(plan.strategies)]
+    out += numbering(strategies, located, "ยุทธศาสตร์", "strategy")
+    for s, strategy in enumerate(plan.strategies):
+        groups = [(("strategies", s, "plans", g), (group.number or g + 1,)) for g, group in enumerate(strategy.plans)]
+        out += numbering(groups, located, "แนวทาง/แผนงาน", "plan")
     out.sort(key=lambda p: p.line or 0)
     return out
 
@@ -106,6 +134,18 @@ def check_anticorruption(plan: AntiCorruptionPlan, located: Located) -> list[Pro
             warn(path + ("detail", "budget", "total"), "detail_total_differs", stated=baht(stated.total), total=baht(sum(money)))
 
     out += duplicates(names, located, "รายการ", "item")
+    dims = [(("dimensions", d), (dim.number or d + 1,)) for d, dim in enumerate(plan.dimensions)]
+    out += numbering(dims, located, "มิติ", "dimension")
+
+    def missions(list_, path, code, seen):
+        entries = [(path + ("missions", m), mission_code(code, m + 1, mission)) for m, mission in enumerate(list_)]
+        found = numbering(entries, located, "ภารกิจ", "mission", seen)
+        for (mpath, mcode), mission in zip(entries, list_):
+            found += missions(mission.missions, mpath, mcode, seen)
+        return found
+
+    for (dpath, dcode), dim in zip(dims, plan.dimensions):
+        out += missions(dim.missions, dpath, dcode, set())
     for d, dim in enumerate(plan.dimensions):
         titles: dict[str, int] = {}
         for m, mission in enumerate(dim.missions):

@@ -58,6 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "กิจกรรมย่อยต้องมีช่วงเวลาดำเนินการ (schedule) ของกิจกรรมหรือของรายละเอียด",
         "a sub-activity needs a schedule, its own or its details'",
     ),
+    "code_format": (
+        "เลขที่ต้องเป็นเลขหรือเลขคั่นด้วยจุด เช่น 2 หรือ 1.1 (พบ '{value}'; ถ้าพิมพ์ 1.10 ให้ใส่เครื่องหมายคำพูด)",
+        "a number is a number or numbers joined by dots, e.g. 2 or 1.1 (found '{value}'; quote 1.10)",
+    ),
     "plan_years_consecutive": ("ปีของแผนต้องเรียงติดกัน", "plan years must be consecutive"),
     "targets_empty": ("ต้องมีเป้าหมายอย่างน้อยหนึ่งข้อ", "at least one target is needed"),
     "detail_month_format": (
@@ -99,6 +103,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail_total_differs": (
         "งบประมาณรวมในรายละเอียดโครงการ ({stated} บาท) ไม่ตรงกับผลรวมในตารางส่วนที่ ๒ ({total} บาท)",
         "the detail sheet total ({stated} baht) differs from the matrix sum ({total} baht)",
+    ),
+    "number_repeated": (
+        "{thing}ที่ {number} ซ้ำกับ{thing}ก่อนหน้า",
+        "{thing_en} {number} is numbered like the one before it",
+    ),
+    "number_gap": (
+        "{thing}ที่ {number} ตามหลัง{thing}ที่ {previous} (ข้ามเลขหรือเรียงไม่ตามลำดับ)",
+        "{thing_en} {number} follows {thing_en} {previous} (a gap, or out of order)",
     ),
     "mission_twice": (
         "ภารกิจ '{title}' ซ้ำกันในมิติเดียวกัน",

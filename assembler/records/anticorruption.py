@@ -23,7 +23,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BeforeValidator, Field, model_validator
 
 from ..messages import RecordsValueError
-from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
+from .common import Amount, Code, Entry, Foreword, Number, Organisation, Record, Text, Unit
 
 KINDS = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
 ItemKind = Literal["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
@@ -173,14 +173,26 @@ class Item(Record):
 class Mission(Record):
     """ภารกิจตามมิติ; may hold third-level ภารกิจ (๓.๑.๑)."""
 
+    number: Code = Field(
+        default=None,
+        description="เลขของภารกิจใต้มิติหรือภารกิจแม่ เช่น 2 (→ ๓.๒) หรือ 1.1 (→ ๓.๑.๑ โดยไม่มีหัวข้อ ๓.๑); ว่างไว้ = ตามลำดับ",
+    )
     title: Text
     items: list[Item] = []
     missions: list["Mission"] = []
 
 
+def mission_code(parent: tuple[int, ...], position: int, mission: Mission) -> tuple[int, ...]:
+    """Return a ภารกิจ's code: its parent's, then its number (1.1 under มิติ 3: 3.1.1) or its position."""
+    if mission.number:
+        return parent + tuple(int(p) for p in mission.number.split("."))
+    return parent + (position,)
+
+
 class Dimension(Record):
     """มิติ."""
 
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (มิติที่ 3); ว่างไว้ = ตามลำดับ")
     title: Text
     missions: list[Mission] = Field(min_length=1)
 

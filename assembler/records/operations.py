@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from ..messages import RecordsValueError
 from ..thai import FISCAL_MONTHS, MONTHS, MONTHS_ABBR, parse_number
-from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
+from .common import Amount, Entry, Foreword, Number, Organisation, Record, Text, Unit
 
 PlanKind = Literal["แนวทางการพัฒนา", "แผนงาน"]
 
@@ -178,6 +178,7 @@ class PlanGroup(Record):
     """แนวทางการพัฒนา or แผนงาน under a ยุทธศาสตร์."""
 
     kind: PlanKind = "แนวทางการพัฒนา"
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (แนวทางการพัฒนาที่ 3); ว่างไว้ = ตามลำดับ")
     title: Text
     projects: list[Project] = Field(min_length=1)
 
@@ -185,6 +186,7 @@ class PlanGroup(Record):
 class Strategy(Record):
     """ยุทธศาสตร์ with its objective."""
 
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (ยุทธศาสตร์ที่ 5); ว่างไว้ = ตามลำดับ")
     title: Text
     objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ของยุทธศาสตร์")
     plans: list[PlanGroup] = Field(min_length=1)

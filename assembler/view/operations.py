@@ -153,14 +153,19 @@ class OperationsView:
     def part_heading(self, n: int, title: str) -> str:
         return f"ส่วนที่ {self.num.digits(n)} {title}"
 
+    # s and g are positions (1, 2 …): a heading prints its record's number, else its position
     def strategy_heading(self, s: int, strategy: Strategy) -> str:
-        return f"ยุทธศาสตร์ที่ {self.num.digits(s)} {self.t(strategy.title)}"
+        return f"ยุทธศาสตร์ที่ {self.num.digits(strategy.number or s)} {self.t(strategy.title)}"
 
     def group_heading(self, g: int, group: PlanGroup) -> str:
         if group.kind == "แผนงาน":
             title = group.title if group.title.startswith("แผนงาน") else f"แผนงาน{group.title}"
             return self.t(title)
-        return f"{group.kind}ที่ {self.num.digits(g)} {self.t(group.title)}"
+        return f"{group.kind}ที่ {self.num.digits(group.number or g)} {self.t(group.title)}"
+
+    def group_code(self, s: int, strategy: Strategy, g: int, group: PlanGroup) -> str:
+        """Return the ผด.01 code of a แนวทาง/แผนงาน: 5.3 (its ยุทธศาสตร์'s number, then its own)."""
+        return f"{self.num.digits(strategy.number or s)}.{self.num.digits(group.number or g)}"
 
     SUMMARY_TITLE = "บัญชีสรุปจำนวนโครงการและงบประมาณ"
     SCHEDULE_TITLE = "บัญชีโครงการ/กิจกรรม/งบประมาณ"
@@ -227,7 +232,7 @@ class OperationsView:
             for g, (group, fig) in enumerate(zip(strategy.plans, groups), 1):
                 rows.append(
                     (
-                        cell(f"{self.num.digits(s)}.{self.num.digits(g)} {self.group_heading(g, group)}"),
+                        cell(f"{self.group_code(s, strategy, g, group)} {self.group_heading(g, group)}"),
                         cell(self.num.number(fig.projects), "cell-center"),
                         cell(self.percent(fig.project_share), "cell-center"),
                         cell(self.num.money(fig.budget or None), "cell-right"),

@@ -576,7 +576,7 @@ class _Reader:
                 continue
             counters[parent] = counters.get(parent, 0) + 1
             printed = f"{printed_as[parent]}.{counters[parent]}" if parent else str(counters[parent])
-            if printed != code:
+            if printed != code and row.get("number") is None:  # (a เลขที่ prints instead of the order)
                 self.notice(place, f"รหัส {code} จะพิมพ์เป็น {printed} ตามลำดับแถว", f"the code {code} prints as {printed}, by row order")
             out[code] = row
             printed_as[code] = printed
@@ -620,6 +620,7 @@ class _Reader:
                 parent["missions"].append(node)
             nodes[code] = (node, path)
             self.loc.at(path, row.place("code"))
+            self._put(node, "number", row, "number", path)
             self._put(node, "title", row, "title", path)
         data["dimensions"] = dimensions
         self.loc.at(("dimensions",), Place("มิติและภารกิจ"))
@@ -781,6 +782,7 @@ class _Reader:
                 strategies.append(strategy)
                 self.loc.at(path, row.place("code"))
                 self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
+                self._put(strategy, "number", row, "number", path)
                 self._put(strategy, "title", row, "title", path)
                 self._put(strategy, "objective", row, "objective", path)
                 groups_by_code[code] = (strategy, path)
@@ -801,6 +803,7 @@ class _Reader:
                 self.loc.at(path, row.place("code"))
                 self.loc.at(path + ("projects",), row.place("code").relabel("ไม่มีโครงการในแนวทางนี้"))
                 self._put(group, "kind", row, "kind", path)
+                self._put(group, "number", row, "number", path)
                 self._put(group, "title", row, "title", path)
                 groups_by_code[code] = (group, path)
         data["strategies"] = strategies

@@ -363,12 +363,12 @@ def _anticorruption_rows(plan: AntiCorruptionPlan):
     def missions(list_, prefix):
         for m, mission in enumerate(list_, start=1):
             code = f"{prefix}.{m}"
-            yield "missions", {"code": code, "title": mission.title}
+            yield "missions", {"code": code, "title": mission.title, "number": mission.number}
             items.extend((code, item) for item in mission.items)
             yield from missions(mission.missions, code)
 
     for d, dim in enumerate(plan.dimensions, start=1):
-        yield "missions", {"code": str(d), "title": dim.title}
+        yield "missions", {"code": str(d), "title": dim.title, "number": _text_number(dim.number)}
         yield from missions(dim.missions, str(d))
     for number, (code, item) in enumerate(items, start=1):
         row = {"id": str(number), "mission": code, "kind": item.kind, "name": item.name, "unit": item.unit,
@@ -392,9 +392,10 @@ def _operations_rows(plan: OperationsPlan):
         yield from _section_rows(INTRO_TEXTS, section, "texts")
     projects = []
     for s, strategy in enumerate(plan.strategies, start=1):
-        yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective}
+        yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective,
+                             "number": _text_number(strategy.number)}
         for g, group in enumerate(strategy.plans, start=1):
-            yield "strategies", {"code": f"{s}.{g}", "kind": group.kind, "title": group.title}
+            yield "strategies", {"code": f"{s}.{g}", "kind": group.kind, "title": group.title, "number": _text_number(group.number)}
             projects.extend((f"{s}.{g}", project) for project in group.projects)
     details, schedule = [], []
     for number, (code, project) in enumerate(projects, start=1):
@@ -427,3 +428,8 @@ def _numbered(details, prefix: str = ""):
         number = f"{prefix}{i}"
         yield number, line
         yield from _numbered(line.items, number + ".")
+
+
+def _text_number(number: int | None) -> str | None:
+    """Return a printed number as its (text-formatted) cell holds it."""
+    return None if number is None else str(number)
