@@ -78,8 +78,15 @@ def check_operations(plan: OperationsPlan, located: Located) -> list[Problem]:
     strategies = [(("strategies", s), (strategy.number or s + 1,)) for s, strategy in enumerate(plan.strategies)]
     out += numbering(strategies, located, "ยุทธศาสตร์", "strategy")
     for s, strategy in enumerate(plan.strategies):
-        groups = [(("strategies", s, "plans", g), (group.number or g + 1,)) for g, group in enumerate(strategy.plans)]
-        out += numbering(groups, located, "แนวทาง/แผนงาน", "plan")
+        subs = [(("strategies", s, "subheadings", h), (sub.number or h + 1,)) for h, sub in enumerate(strategy.subheadings)]
+        out += numbering(subs, located, "หัวข้อย่อย", "sub-heading")
+        parents = [(("strategies", s), strategy)] + [(path, sub) for (path, _), sub in zip(subs, strategy.subheadings)]
+        for ppath, parent in parents:
+            groups = [(ppath + ("plans", g), (group.number or g + 1,)) for g, group in enumerate(parent.plans)]
+            out += numbering(groups, located, "แนวทาง/แผนงาน", "plan")
+            for (gpath, _), group in zip(groups, parent.plans):
+                subplans = [(gpath + ("plans", p), (sp.number or p + 1,)) for p, sp in enumerate(group.plans)]
+                out += numbering(subplans, located, "แนวทางย่อย", "sub-plan")
     out.sort(key=lambda p: p.line or 0)
     return out
 

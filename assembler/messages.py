@@ -62,6 +62,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "เลขที่ต้องเป็นเลขหรือเลขคั่นด้วยจุด เช่น 2 หรือ 1.1 (พบ '{value}'; ถ้าพิมพ์ 1.10 ให้ใส่เครื่องหมายคำพูด)",
         "a number is a number or numbers joined by dots, e.g. 2 or 1.1 (found '{value}'; quote 1.10)",
     ),
+    "plan_projects_or_subplans": (
+        "แนวทาง/แผนงานต้องมีโครงการ (projects) หรือแนวทางย่อย (plans) อย่างใดอย่างหนึ่ง",
+        "a plan holds either projects or sub-plans (plans), one of them",
+    ),
+    "strategy_plans_or_subheadings": (
+        "ยุทธศาสตร์ต้องมีแนวทาง/แผนงาน (plans) หรือหัวข้อย่อย (subheadings) อย่างใดอย่างหนึ่ง",
+        "a strategy holds either plans or sub-headings (subheadings), one of them",
+    ),
     "plan_years_consecutive": ("ปีของแผนต้องเรียงติดกัน", "plan years must be consecutive"),
     "targets_empty": ("ต้องมีเป้าหมายอย่างน้อยหนึ่งข้อ", "at least one target is needed"),
     "detail_month_format": (

@@ -15,6 +15,7 @@ Counts, percentages, sums and ลำดับที่ are computed by the view 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -174,22 +175,72 @@ class Project(Record):
         return self
 
 
-class PlanGroup(Record):
-    """แนวทางการพัฒนา or แผนงาน under a ยุทธศาสตร์."""
+class SubPlan(Record):
+    """แนวทางย่อย (3.5 …) under a แนวทางการพัฒนา/แผนงาน, with its own ผด.02 table."""
 
-    kind: PlanKind = "แนวทางการพัฒนา"
-    number: Number = Field(default=None, description="เลขที่พิมพ์ (แนวทางการพัฒนาที่ 3); ว่างไว้ = ตามลำดับ")
+    number: Number = Field(default=None, description="เลขใต้แนวทาง (3.5 → 5); ว่างไว้ = ตามลำดับ")
     title: Text
     projects: list[Project] = Field(min_length=1)
 
 
+class PlanGroup(Record):
+    """แนวทางการพัฒนา or แผนงาน under a ยุทธศาสตร์: its projects, or แนวทางย่อย holding them."""
+
+    kind: PlanKind = "แนวทางการพัฒนา"
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (แนวทางการพัฒนาที่ 3); ว่างไว้ = ตามลำดับ")
+    title: Text
+    projects: list[Project] = []
+    plans: list[SubPlan] = Field(default=[], description="แนวทางย่อย (3.5 …) แต่ละข้อมีโครงการของตน")
+
+    @model_validator(mode="after")
+    def _one_level(self) -> "PlanGroup":
+        if bool(self.projects) == bool(self.plans):
+            raise RecordsValueError("plan_projects_or_subplans")
+        return self
+
+
+class SubHeading(Record):
+    """A numbered sub-heading of a ยุทธศาสตร์ (5.1 …), printed between it and its objective."""
+
+    number: Number = Field(default=None, description="เลขใต้ยุทธศาสตร์ (5.1 → 1); ว่างไว้ = ตามลำดับ")
+    title: Text
+    objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ใต้หัวข้อนี้; ว่างไว้ = ของยุทธศาสตร์")
+    plans: list[PlanGroup] = Field(min_length=1)
+
+
 class Strategy(Record):
-    """ยุทธศาสตร์ with its objective."""
+    """ยุทธศาสตร์ with its objective: its แนวทาง/แผนงาน, or sub-headings holding them."""
 
     number: Number = Field(default=None, description="เลขที่พิมพ์ (ยุทธศาสตร์ที่ 5); ว่างไว้ = ตามลำดับ")
     title: Text
     objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ของยุทธศาสตร์")
-    plans: list[PlanGroup] = Field(min_length=1)
+    plans: list[PlanGroup] = []
+    subheadings: list[SubHeading] = Field(default=[], description="หัวข้อย่อยของยุทธศาสตร์ (5.1 …) แต่ละข้อมีแนวทางของตน")
+
+    @model_validator(mode="after")
+    def _one_level(self) -> "Strategy":
+        if bool(self.plans) == bool(self.subheadings):
+            raise RecordsValueError("strategy_plans_or_subheadings")
+        return self
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One ผด.02 table: a แนวทาง/แผนงาน (or แนวทางย่อย) holding projects, and the headings above it.
+
+    Positions count from 1 within their parent list; a heading prints its
+    record's ``number`` when it has one, else its position.
+    """
+
+    path: tuple  # of the record holding ``projects``
+    strategy: tuple[int, Strategy]
+    subheading: tuple[int, SubHeading] | None
+    group: tuple[int, PlanGroup]
+    subplan: tuple[int, SubPlan] | None
+
+    @property
+    def projects(self) -> list[Project]:
+        return (self.subplan or self.group)[1].projects
 
 
 class IntroSection(Record):
@@ -221,12 +272,29 @@ class OperationsPlan(Record):
     introduction: list[IntroSection] = Field(min_length=1)
     strategies: list[Strategy] = Field(min_length=1)
 
+    def groups(self, s: int):
+        """Yield (path, sub-heading (position, record) or None, position, แนวทาง/แผนงาน) of strategy ``s`` (0-based)."""
+        strategy = self.strategies[s]
+        for g, group in enumerate(strategy.plans):
+            yield ("strategies", s, "plans", g), None, g + 1, group
+        for h, sub in enumerate(strategy.subheadings):
+            for g, group in enumerate(sub.plans):
+                yield ("strategies", s, "subheadings", h, "plans", g), (h + 1, sub), g + 1, group
+
+    def branches(self):
+        """Yield every ผด.02 table's Branch, in book order."""
+        for s, strategy in enumerate(self.strategies):
+            for path, sub, g, group in self.groups(s):
+                if not group.plans:
+                    yield Branch(path, (s + 1, strategy), sub, (g, group), None)
+                for p, subplan in enumerate(group.plans):
+                    yield Branch(path + ("plans", p), (s + 1, strategy), sub, (g, group), (p + 1, subplan))
+
     def walk_projects(self):
         """Yield (path, project) for every project, in book order."""
-        for s, strategy in enumerate(self.strategies):
-            for g, group in enumerate(strategy.plans):
-                for p, project in enumerate(group.projects):
-                    yield ("strategies", s, "plans", g, "projects", p), project
+        for branch in self.branches():
+            for p, project in enumerate(branch.projects):
+                yield branch.path + ("projects", p), project
 
     def walk_schedules(self):
         """Yield (path, schedule) for every schedule: projects', sub-activities' and detail lines'."""

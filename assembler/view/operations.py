@@ -18,6 +18,8 @@ from ..records.operations import (
     Project,
     ScheduleEntry,
     Strategy,
+    SubHeading,
+    SubPlan,
     fiscal_index,
 )
 from ..tablelayout import PT_PER_CM, TABLE_LINE, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
@@ -100,24 +102,30 @@ class PlanFigures:
     units: tuple[str, ...]
 
 
+def group_projects(group: PlanGroup) -> list[Project]:
+    """Return a แนวทาง/แผนงาน's projects, with those of its แนวทางย่อย."""
+    return group.projects + [p for sub in group.plans for p in sub.projects]
+
+
 def plan_figures(plan: OperationsPlan) -> list[list[PlanFigures]]:
-    """Return the ผด.01 figures per ยุทธศาสตร์, per แนวทาง/แผนงาน."""
-    groups = [g for s in plan.strategies for g in s.plans]
-    counts = [len(g.projects) for g in groups]
-    budgets = [sum(project_budget(p) or 0 for p in g.projects) for g in groups]
+    """Return the ผด.01 figures per ยุทธศาสตร์, per แนวทาง/แผนงาน (in the order of plan.groups)."""
+    per_strategy = [[group for _, _, _, group in plan.groups(s)] for s in range(len(plan.strategies))]
+    groups = [g for strategy_groups in per_strategy for g in strategy_groups]
+    counts = [len(group_projects(g)) for g in groups]
+    budgets = [sum(project_budget(p) or 0 for p in group_projects(g)) for g in groups]
     count_shares, budget_shares = shares(counts), shares(budgets)
     figures = []
     for g, group in enumerate(groups):
         units: list[str] = []
-        for project in group.projects:
+        for project in group_projects(group):
             for unit in project.units + [u for a in project.activities for u in a.units]:
                 if unit not in units:
                     units.append(unit)
         figures.append(PlanFigures(counts[g], budgets[g], count_shares[g], budget_shares[g], tuple(units)))
     out, i = [], 0
-    for strategy in plan.strategies:
-        out.append(figures[i : i + len(strategy.plans)])
-        i += len(strategy.plans)
+    for strategy_groups in per_strategy:
+        out.append(figures[i : i + len(strategy_groups)])
+        i += len(strategy_groups)
     return out
 
 
@@ -163,9 +171,21 @@ class OperationsView:
             return self.t(title)
         return f"{group.kind}ที่ {self.num.digits(group.number or g)} {self.t(group.title)}"
 
-    def group_code(self, s: int, strategy: Strategy, g: int, group: PlanGroup) -> str:
-        """Return the ผด.01 code of a แนวทาง/แผนงาน: 5.3 (its ยุทธศาสตร์'s number, then its own)."""
-        return f"{self.num.digits(strategy.number or s)}.{self.num.digits(group.number or g)}"
+    def subheading_code(self, s: int, strategy: Strategy, sub: tuple[int, SubHeading] | None) -> str:
+        """Return the code of a ยุทธศาสตร์'s sub-heading (5.1), or the ยุทธศาสตร์'s number when there is none."""
+        code = self.num.digits(strategy.number or s)
+        return f"{code}.{self.num.digits(sub[1].number or sub[0])}" if sub else code
+
+    def subheading_heading(self, s: int, strategy: Strategy, sub: tuple[int, SubHeading]) -> str:
+        return f"{self.subheading_code(s, strategy, sub)} {self.t(sub[1].title)}"
+
+    def group_code(self, s: int, strategy: Strategy, g: int, group: PlanGroup, sub=None) -> str:
+        """Return the ผด.01 code of a แนวทาง/แผนงาน: 5.3 (its ยุทธศาสตร์'s number, then its own), 5.1.3 under a sub-heading."""
+        return f"{self.subheading_code(s, strategy, sub)}.{self.num.digits(group.number or g)}"
+
+    def subplan_heading(self, g: int, group: PlanGroup, p: int, subplan: SubPlan) -> str:
+        """Return a แนวทางย่อย's heading: "3.5 …" (its แนวทาง's number, then its own)."""
+        return f"{self.num.digits(group.number or g)}.{self.num.digits(subplan.number or p)} {self.t(subplan.title)}"
 
     SUMMARY_TITLE = "บัญชีสรุปจำนวนโครงการและงบประมาณ"
     SCHEDULE_TITLE = "บัญชีโครงการ/กิจกรรม/งบประมาณ"
@@ -229,10 +249,15 @@ class OperationsView:
         for s, (strategy, groups) in enumerate(zip(self.plan.strategies, figures), 1):
             rows.append((cell(self.strategy_heading(s, strategy), "cell-bold", colspan=6),))
             keep.append(len(rows))
-            for g, (group, fig) in enumerate(zip(strategy.plans, groups), 1):
+            last_sub = None
+            for (_, sub, g, group), fig in zip(self.plan.groups(s - 1), groups):
+                if sub and sub != last_sub:
+                    keep.append(len(rows) + 1)  # a sub-heading stays with its first row
+                    rows.append((cell(self.subheading_heading(s, strategy, sub), "cell-bold", colspan=6),))
+                    last_sub = sub
                 rows.append(
                     (
-                        cell(f"{self.group_code(s, strategy, g, group)} {self.group_heading(g, group)}"),
+                        cell(f"{self.group_code(s, strategy, g, group, sub)} {self.group_heading(g, group)}"),
                         cell(self.num.number(fig.projects), "cell-center"),
                         cell(self.percent(fig.project_share), "cell-center"),
                         cell(self.num.money(fig.budget or None), "cell-right"),
@@ -271,14 +296,22 @@ class OperationsView:
         # a table kept with a heading when its first row must move to the next
         # page). Every table has the same columns, measured over all of them.
         tables = []
-        for s, strategy in enumerate(self.plan.strategies, 1):
-            for g, group in enumerate(strategy.plans, 1):
-                captions = [Para(self.strategy_heading(s, strategy), "h2" if g == 1 else "h3", anchor=f"strategy-{s}" if g == 1 else "")]
-                if strategy.objective:
-                    # at the table's text size: the captions repeat on every page of the table
-                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
-                captions.append(Para(self.group_heading(g, group), "cell-bold"))
-                tables.append((captions, self.schedule_rows(group)))
+        started = set()
+        for branch in self.plan.branches():
+            (s, strategy), sub, (g, group) = branch.strategy, branch.subheading, branch.group
+            first = s not in started
+            started.add(s)
+            captions = [Para(self.strategy_heading(s, strategy), "h2" if first else "h3", anchor=f"strategy-{s}" if first else "")]
+            if sub:
+                captions.append(Para(self.subheading_heading(s, strategy, sub), "cell-bold"))
+            objective = (sub[1].objective if sub else None) or strategy.objective
+            if objective:
+                # at the table's text size: the captions repeat on every page of the table
+                captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(objective)}", "cell"))
+            captions.append(Para(self.group_heading(g, group), "cell-bold"))
+            if branch.subplan:
+                captions.append(Para(self.subplan_heading(g, group, *branch.subplan), "cell-bold"))
+            tables.append((captions, self.schedule_rows(branch.projects)))
         header = self.schedule_header()
         every = tuple(r for _, rows in tables for r in rows)
         size, padding = self.schedule_font_pt, SCHEDULE_PADDING_PT
@@ -310,15 +343,15 @@ class OperationsView:
         row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-head-small"),), shade=True) for m in FISCAL_MONTHS)
         return row1, row2
 
-    def schedule_rows(self, group: PlanGroup) -> tuple[tuple[Cell, ...], ...]:
-        """Return the ผด.02 rows of one แนวทาง/แผนงาน: each project, then its sub-activities.
+    def schedule_rows(self, projects: list[Project]) -> tuple[tuple[Cell, ...], ...]:
+        """Return the ผด.02 rows of one แนวทาง/แผนงาน (or แนวทางย่อย): each project, then its sub-activities.
 
         A project (or sub-activity) whose detail lines or labelled schedule
         entries carry their own bars takes several table rows, one per bar
         line, drawn without rules between them so they read as one row.
         """
         rows: list[tuple[Cell, ...]] = []
-        for n, project in enumerate(group.projects, 1):
+        for n, project in enumerate(projects, 1):
             rows += self.schedule_row(self.num.digits(n), project, project_budget(project))
             for a, activity in enumerate(project.activities, 1):
                 number = f"{self.num.digits(n)}.{self.num.digits(a)}"

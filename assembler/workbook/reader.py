@@ -38,6 +38,8 @@ from .sheets import (
     OPS_TEXTS,
     PLAN_KINDS,
     SECTIONS,
+    SUBHEADING_KIND,
+    SUBPLAN_KIND,
     Column,
     Field,
     Section,
@@ -765,9 +767,12 @@ class _Reader:
         data["introduction"] = intro
         self.loc.at(("introduction",), Place("ข้อความ", None, "หัวข้อบทนำ"))
 
-        codes = self._codes(tables["strategies"], 2)
+        codes = self._codes(tables["strategies"], 4)
         strategies: list = []
-        groups_by_code: dict[str, tuple[dict, tuple]] = {}
+        # code → (level, record, path); levels: strategy, sub (หัวข้อย่อย), group (แนวทาง/แผนงาน), subplan (แนวทางย่อย)
+        nodes: dict[str, tuple[str, dict, tuple]] = {}
+        parents_of = {"sub": ("strategy",), "group": ("strategy", "sub"), "subplan": ("group",)}
+        names = {"strategy": "ยุทธศาสตร์", "sub": SUBHEADING_KIND, "group": "แนวทางการพัฒนาหรือแผนงาน", "subplan": SUBPLAN_KIND}
         for code, row in codes.items():
             kind = row.get("kind")
             if kind is not None and kind not in PLAN_KINDS:
@@ -782,30 +787,58 @@ class _Reader:
                 strategies.append(strategy)
                 self.loc.at(path, row.place("code"))
                 self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
-                self._put(strategy, "number", row, "number", path)
-                self._put(strategy, "title", row, "title", path)
-                self._put(strategy, "objective", row, "objective", path)
-                groups_by_code[code] = (strategy, path)
+                for key in ("number", "title", "objective"):
+                    self._put(strategy, key, row, key, path)
+                nodes[code] = ("strategy", strategy, path)
+                continue
+            if kind == "ยุทธศาสตร์":
+                self.error(row.place("kind"), f"รหัส {code} เป็นแนวทางการพัฒนาหรือแผนงาน", f"the code {code} is a plan, not a strategy")
+                continue
+            parent_code = code.rsplit(".", 1)[0]
+            if parent_code not in nodes:
+                continue  # its parent row was refused above
+            above, parent, ppath = nodes[parent_code]
+            if kind == SUBHEADING_KIND:
+                level = "sub"
+            elif kind == SUBPLAN_KIND:
+                level = "subplan"
+            elif kind is not None:
+                level = "group"
+            else:  # a blank kind: the level under the row above
+                level = "subplan" if above == "group" else "group"
+            if above not in parents_of[level]:
+                self.error(
+                    row.place("code"),
+                    f"รหัส {code} ({names[level]}) อยู่ใต้{names[above]} {parent_code} ไม่ได้",
+                    f"the code {code} ({names[level]}) cannot stand under the {names[above]} {parent_code}",
+                )
+                continue
+            if row.get("objective") is not None and level != "sub":
+                self.error(row.place("objective"), "วัตถุประสงค์ใส่ได้เฉพาะแถวยุทธศาสตร์และหัวข้อย่อย", "only strategy and sub-heading rows take an objective")
+                continue
+            if level == "sub":
+                record: dict = {"plans": []}
+                siblings, field = parent.setdefault("subheadings", []), "subheadings"
             else:
-                if kind == "ยุทธศาสตร์":
-                    self.error(row.place("kind"), f"รหัส {code} เป็นแนวทางการพัฒนาหรือแผนงาน", f"the code {code} is a plan, not a strategy")
-                    continue
-                if row.get("objective") is not None:
-                    self.error(row.place("objective"), "วัตถุประสงค์ใส่ได้เฉพาะแถวยุทธศาสตร์", "only strategy rows take an objective")
-                    continue
-                parent = code.split(".")[0]
-                if parent not in groups_by_code:
-                    continue  # its strategy row was refused above
-                strategy, spath = groups_by_code[parent]
-                group: dict = {"projects": []}
-                path = spath + ("plans", len(strategy["plans"]))
-                strategy["plans"].append(group)
-                self.loc.at(path, row.place("code"))
+                record = {"projects": []}
+                siblings, field = parent.setdefault("plans", []), "plans"
+            path = ppath + (field, len(siblings))
+            siblings.append(record)
+            self.loc.at(path, row.place("code"))
+            if level == "sub":
+                self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้หัวข้อนี้"))
+            else:
                 self.loc.at(path + ("projects",), row.place("code").relabel("ไม่มีโครงการในแนวทางนี้"))
-                self._put(group, "kind", row, "kind", path)
-                self._put(group, "number", row, "number", path)
-                self._put(group, "title", row, "title", path)
-                groups_by_code[code] = (group, path)
+            if level == "group":
+                self._put(record, "kind", row, "kind", path)
+            for key in ("number", "title") + (("objective",) if level == "sub" else ()):
+                self._put(record, key, row, key, path)
+            nodes[code] = (level, record, path)
+        for level, record, _ in nodes.values():
+            if level == "group" and record.get("plans"):
+                del record["projects"]  # a แนวทาง with แนวทางย่อย holds their projects
+            if level == "strategy" and record.get("subheadings"):
+                del record["plans"]
         data["strategies"] = strategies
         self.loc.at(("strategies",), Place("ยุทธศาสตร์"))
 
@@ -829,10 +862,11 @@ class _Reader:
                 if code is None:
                     self.error(row.place("plan"), "ไม่ได้กรอกรหัสแนวทาง", "the plan code is missing")
                     continue
-                if code not in groups_by_code or "." not in code:
+                if code not in nodes or nodes[code][0] not in ("group", "subplan"):
                     self.error(row.place("plan"), f"ไม่พบแนวทางการพัฒนาหรือแผนงานรหัส {code} ในแผ่นงาน ยุทธศาสตร์", f"no plan coded {code} in the sheet ยุทธศาสตร์")
                     continue
-                group, gpath = groups_by_code[code]
+                _, group, gpath = nodes[code]
+                group.setdefault("projects", [])
                 path = gpath + ("projects", len(group["projects"]))
                 group["projects"].append(record)
                 record["activities"] = []

@@ -37,6 +37,8 @@ from .sheets import (
     LAST_FORMATTED_ROW,
     LAYOUTS,
     SECTIONS,
+    SUBHEADING_KIND,
+    SUBPLAN_KIND,
     Column,
     Field,
     Sheet,
@@ -391,12 +393,24 @@ def _operations_rows(plan: OperationsPlan):
         yield "texts", {"section": INTRO_HEADING.label, "text": section.title}
         yield from _section_rows(INTRO_TEXTS, section, "texts")
     projects = []
+
+    def groups(parent, prefix: str):
+        for g, group in enumerate(parent.plans, start=1):
+            code = f"{prefix}.{g}"
+            yield "strategies", {"code": code, "kind": group.kind, "title": group.title, "number": _text_number(group.number)}
+            projects.extend((code, project) for project in group.projects)
+            for p, sub in enumerate(group.plans, start=1):
+                yield "strategies", {"code": f"{code}.{p}", "kind": SUBPLAN_KIND, "title": sub.title, "number": _text_number(sub.number)}
+                projects.extend((f"{code}.{p}", project) for project in sub.projects)
+
     for s, strategy in enumerate(plan.strategies, start=1):
         yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective,
                              "number": _text_number(strategy.number)}
-        for g, group in enumerate(strategy.plans, start=1):
-            yield "strategies", {"code": f"{s}.{g}", "kind": group.kind, "title": group.title, "number": _text_number(group.number)}
-            projects.extend((f"{s}.{g}", project) for project in group.projects)
+        yield from groups(strategy, str(s))
+        for h, sub in enumerate(strategy.subheadings, start=1):
+            yield "strategies", {"code": f"{s}.{h}", "kind": SUBHEADING_KIND, "title": sub.title, "objective": sub.objective,
+                                 "number": _text_number(sub.number)}
+            yield from groups(sub, f"{s}.{h}")
     details, schedule = [], []
     for number, (code, project) in enumerate(projects, start=1):
         records = [(str(number), project, code)]
