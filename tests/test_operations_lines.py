@@ -104,12 +104,12 @@ def test_each_detail_line_draws_its_own_bar_on_its_line_in_the_pdf(steps_build):
         bars = [r for r in page.rects if r["height"] < 6 and r["width"] > 2 and r["top"] > heads[0]["bottom"]]
         # the lines of the details column, top to bottom, and the months of the bar beside each
         lines = [
-            ("จัดทำ", {"ม.ค."}), ("แต่ง", {"ม.ค."}), ("ดำเนินงาน", {"ก.พ.", "มี.ค.", "เม.ย."}),
-            ("สรุปผล", set()), ("รายงาน", {"มิ.ย."}), ("ขุดลอก", set()),
-            ("หลังฤดูฝน", {"ต.ค.", "พ.ย.", "ธ.ค."}), ("ก่อนฤดูฝน", {"มี.ค.", "เม.ย.", "พ.ค."}),
+            ("-จัดทำ", {"ม.ค."}), ("-แต่ง", {"ม.ค."}), ("-ดำเนินงาน", {"ก.พ.", "มี.ค.", "เม.ย."}),
+            ("3.รับ", {"ก.ค."}),  # a step with its own bar
+            ("-สรุปผล", set()), ("-รายงาน", {"มิ.ย."}), ("-ขุดลอก", set()),
+            ("-หลังฤดูฝน", {"ต.ค.", "พ.ย.", "ธ.ค."}), ("-ก่อนฤดูฝน", {"มี.ค.", "เม.ย.", "พ.ค."}),
         ]
-        # (each detail line and label starts with "- ")
-        tops = [next(w for w in words if normalise(w["text"]).startswith(normalise(f"-{text}")))["top"] for text, _ in lines]
+        tops = [next(w for w in words if normalise(w["text"]).startswith(normalise(text)))["top"] for text, _ in lines]
         assert tops == sorted(tops)
         for i, (text, months) in enumerate(lines):
             below = tops[i + 1] if i + 1 < len(lines) else tops[i] + 20
@@ -117,7 +117,7 @@ def test_each_detail_line_draws_its_own_bar_on_its_line_in_the_pdf(steps_build):
             covered = {MONTHS[m] for b in beside for m, x in enumerate(centres) if b["x0"] - 2 <= x <= b["x1"] + 2}
             assert covered == months, text
             checked += 1
-    assert checked == 8
+    assert checked == 9
 
 
 def test_a_detail_line_schedule_outside_the_fiscal_year_is_located(tmp_path, capsys):
@@ -136,7 +136,7 @@ def test_a_workbook_schedule_row_names_the_detail_line_of_its_bar(tmp_path, caps
     ws = load_workbook(xlsx)["ระยะเวลา"]
     headers = [c.value for c in ws[1]]
     rows = [dict(zip(headers, (c.value for c in row))) for row in ws.iter_rows(min_row=3)]
-    assert [r["ข้อ"] for r in rows if r["ที่"] == "1"] == ["1", "2", "3", "4"]
+    assert [r["ข้อ"] for r in rows if r["ที่"] == "1"] == ["1", "2", "3", "3.3", "4"]
     assert load(xlsx)[0] == load(STEPS)[0]
     # a line that is not there is refused, with its cell
     wb = load_workbook(xlsx)
