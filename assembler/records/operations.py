@@ -204,7 +204,7 @@ class SubHeading(Record):
 
     number: Number = Field(default=None, description="เลขใต้ยุทธศาสตร์ (5.1 → 1); ว่างไว้ = ตามลำดับ")
     title: Text
-    objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ใต้หัวข้อนี้; ว่างไว้ = ของยุทธศาสตร์")
+    objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ของหัวข้อนี้ (พิมพ์ต่อจากวัตถุประสงค์ของยุทธศาสตร์)")
     plans: list[PlanGroup] = Field(min_length=1)
 
 

@@ -304,10 +304,11 @@ class OperationsView:
             captions = [Para(self.strategy_heading(s, strategy), "h2" if first else "h3", anchor=f"strategy-{s}" if first else "")]
             if sub:
                 captions.append(Para(self.subheading_heading(s, strategy, sub), "cell-bold"))
-            objective = (sub[1].objective if sub else None) or strategy.objective
-            if objective:
-                # at the table's text size: the captions repeat on every page of the table
-                captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(objective)}", "cell"))
+            # at the table's text size: the captions repeat on every page of the table
+            if strategy.objective:
+                captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
+            if sub and sub[1].objective:
+                captions.append(Para(f"- วัตถุประสงค์ {self.t(sub[1].objective)}", "cell"))
             captions.append(Para(self.group_heading(g, group), "cell-bold"))
             if branch.subplan:
                 captions.append(Para(self.subplan_heading(g, group, *branch.subplan), "cell-bold"))
