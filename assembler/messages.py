@@ -17,6 +17,18 @@ from .thai import DASH, NOT_BUDGETED
 #: key → (Thai, English); {name} placeholders are filled by say()
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- reading records ---------------------------------------------------------
+    "cannot_read": ("อ่านไฟล์ไม่ได้ ({reason})", "cannot read the file ({reason})"),
+    "too_large": ("ไฟล์ใหญ่เกินกว่าจะเป็นข้อมูลแผน", "the file is too large to be plan records"),
+    "not_utf8": ("ไฟล์ไม่ได้เข้ารหัส UTF-8 (ไบต์ที่ {byte})", "the file is not UTF-8 text (byte {byte})"),
+    "malformed": ("รูปแบบ YAML/JSON ไม่ถูกต้อง: {detail}", "malformed YAML/JSON: {detail}"),
+    "empty_file": ("ไฟล์ว่างเปล่า", "the file is empty"),
+    "key_not_plain": ("คีย์ต้องเป็นข้อความ", "keys must be plain values"),
+    "merge_key": ("ไม่รองรับการรวมคีย์ (<<)", "YAML merge keys (<<) are not supported"),
+    "duplicate_key": ("คีย์ '{key}' ซ้ำกัน", "duplicate key '{key}'"),
+    "old_workbook": (
+        "planbook อ่านได้เฉพาะ .xlsx: เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกเป็น .xlsx (Excel Workbook)",
+        "planbook reads .xlsx workbooks only: open the file in Excel or LibreOffice and save it as .xlsx",
+    ),
     "not_a_mapping": ("ไฟล์ต้องเป็นกลุ่มข้อมูล (mapping) ที่มีช่อง book", "the file must be a mapping with a 'book' field"),
     "unknown_book": ("ไม่รู้จักประเภทเล่ม '{book}' (ใช้ได้: {known})", "unknown book type '{book}' (known: {known})"),
     # -- budgets ------------------------------------------------------------------
@@ -163,7 +175,7 @@ def baht(value: object) -> str:
     return shown(value)
 
 
-def say(key: str, **values: object) -> tuple[str, str]:
+def say(key: str, /, **values: object) -> tuple[str, str]:
     """Return the Thai and English sentences of message ``key`` with ``values`` filled in."""
     thai, english = MESSAGES[key]
     filled = {name: shown(value) for name, value in values.items()}
@@ -173,7 +185,7 @@ def say(key: str, **values: object) -> tuple[str, str]:
 class RecordsValueError(ValueError):
     """A records validator's error: a message key and its values (pydantic passes it on as it is)."""
 
-    def __init__(self, key: str, **values: object):
+    def __init__(self, key: str, /, **values: object):
         self.key = key
         self.thai, self.english = say(key, **values)
         super().__init__(self.english)

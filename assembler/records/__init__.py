@@ -28,11 +28,7 @@ def load(path: Path) -> tuple[Plan, Located]:
 
         data, located = read_workbook(path)
     elif path.suffix.lower() in OLD_WORKBOOK_SUFFIXES:
-        raise simple(
-            path,
-            "planbook อ่านได้เฉพาะ .xlsx: เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกเป็น .xlsx (Excel Workbook)",
-            "planbook reads .xlsx workbooks only: open the file in Excel or LibreOffice and save it as .xlsx",
-        )
+        raise simple(path, *say("old_workbook"))
     else:
         data, located = read_records(path)
     if not isinstance(data, dict):

@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import InputError, Located, Problem, format_path, simple
-from ..messages import PYDANTIC_THAI, RecordsValueError, shown
+from ..messages import PYDANTIC_THAI, RecordsValueError, say, shown
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -23,17 +23,13 @@ def read_records(path: Path) -> tuple[object, Located]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
+        raise simple(path, *say("cannot_read", reason=exc.strerror)) from None
     if len(raw) > MAX_BYTES:
-        raise simple(path, "ไฟล์ใหญ่เกินกว่าจะเป็นข้อมูลแผน", "the file is too large to be plan records")
+        raise simple(path, *say("too_large"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise simple(
-            path,
-            f"ไฟล์ไม่ได้เข้ารหัส UTF-8 (ไบต์ที่ {exc.start})",
-            f"the file is not UTF-8 text (byte {exc.start})",
-        ) from None
+        raise simple(path, *say("not_utf8", byte=exc.start)) from None
     located = Located(str(path))
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -42,12 +38,12 @@ def read_records(path: Path) -> tuple[object, Located]:
         line = mark.line + 1 if mark else None
         detail = exc.problem or str(exc)
         raise InputError(
-            Problem(str(path), "", line, f"รูปแบบ YAML/JSON ไม่ถูกต้อง: {detail}", f"malformed YAML/JSON: {detail}")
+            Problem(str(path), "", line, *say("malformed", detail=detail))
         ) from None
     except yaml.YAMLError as exc:
-        raise simple(path, f"รูปแบบ YAML/JSON ไม่ถูกต้อง: {exc}", f"malformed YAML/JSON: {exc}") from None
+        raise simple(path, *say("malformed", detail=exc)) from None
     if node is None:
-        raise simple(path, "ไฟล์ว่างเปล่า", "the file is empty")
+        raise simple(path, *say("empty_file"))
     constructor = yaml.SafeLoader("")
     data = _walk(node, (), located, constructor)
     return data, located
@@ -59,21 +55,13 @@ def _walk(node: yaml.Node, path: tuple, located: Located, constructor: yaml.Safe
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(located.problem(path, "คีย์ต้องเป็นข้อความ", "keys must be plain values"))
+                raise InputError(located.problem(path, *say("key_not_plain")))
             key = constructor.construct_object(key_node)
             if key == "<<":
-                raise InputError(located.problem(path, "ไม่รองรับการรวมคีย์ (<<)", "YAML merge keys (<<) are not supported"))
+                raise InputError(located.problem(path, *say("merge_key")))
             if key in out:
                 line = key_node.start_mark.line + 1
-                raise InputError(
-                    Problem(
-                        located.file,
-                        format_path(path + (key,)),
-                        line,
-                        f"คีย์ '{key}' ซ้ำกัน",
-                        f"duplicate key '{key}'",
-                    )
-                )
+                raise InputError(Problem(located.file, format_path(path + (key,)), line, *say("duplicate_key", key=key)))
             out[key] = _walk(value_node, path + (key,), located, constructor)
             # a field is where its key stands, even when its value starts below
             located.lines[tuple(str(p) for p in path + (key,))] = key_node.start_mark.line + 1
