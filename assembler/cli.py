@@ -220,7 +220,7 @@ def schema(book: str = typer.Argument(..., help="Book type, e.g. anticorruption.
     from .records import BOOKS
 
     if book not in BOOKS:
-        _err(f"ไม่รู้จักประเภทเล่ม {book!r} / unknown book type {book!r} (known: {', '.join(BOOKS)})")
+        _err(f"ไม่รู้จักประเภทเล่ม '{book}' / unknown book type '{book}' (known: {', '.join(BOOKS)})")
         raise typer.Exit(EXIT_INPUT)
     print(json.dumps(BOOKS[book].model_json_schema(), ensure_ascii=False, indent=2))
 

@@ -55,8 +55,8 @@ def write_workbook(out: Path, book: str | None = None, source: Path | None = Non
     if book not in BOOKS:
         raise simple(
             out,
-            f"ไม่รู้จักประเภทเล่ม {book!r} (ใช้ได้: {', '.join(BOOKS)})",
-            f"unknown book type {book!r} (known: {', '.join(BOOKS)})",
+            f"ไม่รู้จักประเภทเล่ม '{book}' (ใช้ได้: {', '.join(BOOKS)})",
+            f"unknown book type '{book}' (known: {', '.join(BOOKS)})",
         )
     _write(out, blank_workbook(book))
     return []

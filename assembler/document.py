@@ -12,6 +12,8 @@ from typing import Union
 
 #: the size of "cell-head-small" text, as a share of its table's text size
 HEAD_SMALL = 0.8
+#: the indent of a table cell paragraph per ``Para.level`` (a step under a detail line), in cm
+CELL_STEP_CM = 0.35
 
 #: Paragraph styles: name → (what it is). Both renderers implement each.
 PARA_STYLES = {
@@ -80,6 +82,10 @@ class Cell:
     tight: bool = False
     #: its words set its column's minimum width however long (unit names: never broken)
     keep_words: bool = False
+    #: no rule above / below the cell: the lines of one ผด.02 row drawn as table rows
+    #: (a detail line with its own bar) read as one row
+    open_above: bool = False
+    open_below: bool = False
 
 
 @dataclass(frozen=True)

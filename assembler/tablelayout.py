@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .document import HEAD_SMALL, Cell, Para, grid_cells
+from .document import CELL_STEP_CM, HEAD_SMALL, Cell, Para, grid_cells
 from .fonts import find_fonts
 from .thai import CLOSING, OPENING, segment
 
@@ -136,7 +136,8 @@ class Measure:
             (self.text_pt(p, bold) if not _LETTER.search(p) else min(self.text_pt(p, bold), longest) for p in pieces(text)),
             default=0.0,
         )
-        return minimum * scale, self.text_pt(" ".join(text.split()), bold) * scale
+        indent = para.level * CELL_STEP_CM * PT_PER_CM if para.style.startswith("cell") else 0.0
+        return minimum * scale + indent, self.text_pt(" ".join(text.split()), bold) * scale + indent
 
     def cell_widths(self, cell: Cell, whole_words: bool = False) -> tuple[float, float, bool]:
         """Return (minimum, preferred) width in pt of a cell, and whether it is one piece."""

@@ -292,6 +292,21 @@ def test_a_table_that_fills_its_pages_breaks_where_planned():
         assert all(p.full_text.replace(" ", "") in text for p in body.paras), f"row {i} lost text"
 
 
+def test_rows_kept_together_start_a_page_together_in_a_table_that_fills_its_pages():
+    rows = tuple((cell(f"{i}", "cell-center"), cell(f"รายการที่ {i}")) for i in range(60))
+    table = Table((2.0, 14.0), ((head("ที่"), head("รายการ")),), rows, font_size_pt=14.0, fill_pages=True)
+    root = pdf_render.project_root()
+    fonts = pdf_render.find_fonts(root / "fonts")
+    alone = pdf_render.layout(small_document(table), fonts, root)
+    first = row_pages(alone.weasy)
+    last = max(r for r in range(60) if first[f"r-0-0-{r}"] == 0)  # the last row on the first page
+    kept = (last, last + 1, last + 2)  # rows last-1 … last+2 go together: they cannot stay on page 1
+    table = dataclasses.replace(table, keep_with_previous=kept)
+    pages = row_pages(pdf_render.layout(small_document(table), fonts, root).weasy)
+    assert {pages[f"r-0-0-{r}"] for r in range(last - 1, last + 3)} == {1}
+    assert pages[f"r-0-0-{last - 2}"] == 0
+
+
 @pytest.fixture(scope="module")
 def matrix_pdf(document, tmp_path_factory):
     """Return the PDF of ส่วนที่ ๒ laid out alone (as the book lays it out) and its Document section."""

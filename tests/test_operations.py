@@ -48,21 +48,48 @@ def month_index(value) -> int:
     return MONTH_ORDER.index(name)
 
 
+def entries(schedule) -> list[dict]:
+    if isinstance(schedule, (dict, str)):
+        schedule = [schedule]
+    return [{"start": e} if isinstance(e, str) else e for e in schedule or []]
+
+
+def span(entry: dict) -> tuple[int, int]:
+    return month_index(entry["start"]), month_index(entry.get("end", entry["start"]))
+
+
+def bar_lines(item: dict) -> list[list[tuple[int, int]]]:
+    """The bars of each line of a ผด.02 row, as the README says: the row's own schedule on its first
+    line, a line per detail line with its own schedule, a line per labelled entry."""
+    lines = [[span(e) for e in entries(item.get("schedule")) if not e.get("label")]]
+    text_first = False
+
+    def walk(details):
+        nonlocal text_first
+        for detail in details:
+            detail = {"text": detail} if isinstance(detail, str) else detail
+            if entries(detail.get("schedule")):
+                lines.append([span(e) for e in entries(detail.get("schedule")) if not e.get("label")])
+            elif len(lines) == 1:
+                text_first = True
+            lines.extend([span(e)] for e in entries(detail.get("schedule")) if e.get("label"))
+            walk(detail.get("items", []))
+
+    walk(item.get("details", []))
+    lines.extend([span(e)] for e in entries(item.get("schedule")) if e.get("label"))
+    if len(lines) > 1 and not lines[0] and not text_first:
+        lines.pop(0)
+    return lines
+
+
 def raw_rows(raw: dict) -> list[tuple[str, list[tuple[int, int]]]]:
-    """(name, [(first, last) fiscal month index]) of every ผด.02 row, in order."""
+    """(name, [(first, last) fiscal month index]) of every line of every ผด.02 row, in order (name on its first line)."""
     rows = []
     for strategy in raw["strategies"]:
         for group in strategy["plans"]:
             for project in group["projects"]:
                 for item in [project, *project.get("activities", [])]:
-                    schedule = item.get("schedule", [])
-                    if isinstance(schedule, (dict, str)):
-                        schedule = [schedule]
-                    spans = []
-                    for entry in schedule:
-                        entry = {"start": entry} if isinstance(entry, str) else entry
-                        spans.append((month_index(entry["start"]), month_index(entry.get("end", entry["start"]))))
-                    rows.append((item["name"], spans))
+                    rows += [(item["name"] if i == 0 else "", spans) for i, spans in enumerate(bar_lines(item))]
     return rows
 
 
@@ -190,7 +217,10 @@ def test_sub_activities_sum_into_their_parent(tmp_path, capsys):
 @pytest.mark.parametrize(
     "old,new,words",
     [
-        ("{start: ม.ค., end: มี.ค.}", "{start: ม.ค., end: ต.ค.}", "comes before the start month"),
+        # a schedule running past ก.ย. is outside the fiscal year (it said "end month comes before the start")
+        ("{start: ม.ค., end: มี.ค.}", "{start: ส.ค., end: พ.ย.}", "runs outside fiscal year 2566"),
+        ("{start: ม.ค., end: มี.ค.}", "{start: ส.ค. 2566, end: พ.ย. 2566}", "the month พ.ย. 2566 is outside fiscal year 2566"),
+        ("{start: ม.ค., end: มี.ค.}", "{start: มี.ค. 2566, end: ม.ค. 2566}", "comes before the start month"),
         ("{start: ม.ค., end: มี.ค.}", "{start: ม.ค. 2566, end: มี.ค. 2567}", "outside fiscal year 2566"),
         ("{start: ส.ค.}", "{start: สิงหา}", "unknown month 'สิงหา'"),
         ("{start: ต.ค. 2565, end: ธ.ค. 2565}", "{start: ต.ค. 2566, end: ธ.ค. 2566}", "outside fiscal year 2566"),

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 from ..errors import InputError, Located, simple
 from .anticorruption import AntiCorruptionPlan
 from .loader import problems_from_validation, read_records
-from .operations import OperationsPlan, month_label, month_year
+from ..messages import say
+from .operations import OperationsPlan, fiscal_index, month_label, month_number, month_year
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 OLD_WORKBOOK_SUFFIXES = (".xls", ".xlsm", ".ods")
@@ -27,24 +28,14 @@ def load(path: Path) -> tuple[Plan, Located]:
 
         data, located = read_workbook(path)
     elif path.suffix.lower() in OLD_WORKBOOK_SUFFIXES:
-        raise simple(
-            path,
-            "planbook อ่านได้เฉพาะ .xlsx: เปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกเป็น .xlsx (Excel Workbook)",
-            "planbook reads .xlsx workbooks only: open the file in Excel or LibreOffice and save it as .xlsx",
-        )
+        raise simple(path, *say("old_workbook"))
     else:
         data, located = read_records(path)
     if not isinstance(data, dict):
-        raise InputError(located.problem((), "ไฟล์ต้องเป็นกลุ่มข้อมูล (mapping) ที่มีช่อง book", "the file must be a mapping with a 'book' field"))
+        raise InputError(located.problem((), *say("not_a_mapping")))
     book = data.get("book")
     if book not in BOOKS:
-        raise InputError(
-            located.problem(
-                ("book",),
-                f"ไม่รู้จักประเภทเล่ม {book!r} (ใช้ได้: {', '.join(BOOKS)})",
-                f"unknown book type {book!r} (known: {', '.join(BOOKS)})",
-            )
-        )
+        raise InputError(located.problem(("book",), *say("unknown_book", book=book, known=list(BOOKS))))
     try:
         model = BOOKS[book].model_validate(data)
     except ValidationError as exc:
@@ -64,37 +55,38 @@ def structural_problems(plan: Plan, located: Located) -> list:
     for path, item in plan.walk_items():
         for year in item.budget.years:
             if year not in years:
-                out.append(
-                    located.problem(
-                        path + ("budget", year),
-                        f"ปีงบประมาณ {year} ไม่อยู่ในปีของแผน ({years[0]}–{years[-1]})",
-                        f"budget year {year} is outside the plan years ({years[0]}–{years[-1]})",
-                    )
-                )
+                out.append(located.problem(path + ("budget", year), *say("budget_year_outside", year=year, first=years[0], last=years[-1])))
     return out
 
 
 def _operations_problems(plan: OperationsPlan, located: Located) -> list:
-    """A schedule month that names a year must lie in the fiscal year (ต.ค. before to ก.ย.)."""
+    """Every schedule lies in the fiscal year (ต.ค. before to ก.ย.) and runs forward."""
     fy = plan.fiscal_year
     out = []
-    for path, project in plan.walk_projects():
-        schedules = [(path + ("schedule",), project.schedule)]
-        schedules += [(path + ("activities", a, "schedule"), act.schedule) for a, act in enumerate(project.activities)]
-        for spath, schedule in schedules:
-            for e, entry in enumerate(schedule):
-                for field in ("start", "end"):
-                    month = getattr(entry, field)
-                    year = month_year(month) if month else None
-                    if year is None:
-                        continue
-                    expected = fy - 1 if int(month[-2:]) >= 10 else fy
-                    if year != expected:
-                        out.append(
-                            located.problem(
-                                spath + (e, field),
-                                f"เดือน {month_label(month)} อยู่นอกปีงบประมาณ {fy} (ต.ค. {fy - 1} ถึง ก.ย. {fy})",
-                                f"the month {month_label(month)} is outside fiscal year {fy} (Oct {fy - 1} to Sep {fy})",
-                            )
-                        )
+    for spath, schedule in plan.walk_schedules():
+        for e, entry in enumerate(schedule):
+            for field in ("start", "end"):
+                month = getattr(entry, field)
+                year = month_year(month) if month else None
+                if year is None:
+                    continue
+                expected = fy - 1 if int(month[-2:]) >= 10 else fy
+                if year != expected:
+                    out.append(located.problem(
+                        spath + (e, field),
+                        *say("month_outside_fiscal_year", month=month_label(month), year=fy, before=fy - 1),
+                    ))
+            start, end = entry.start, entry.last
+            if month_year(start) and month_year(end):
+                # both dated: only a reversed range is wrong here (a month outside the year is reported above)
+                if (month_year(end), month_number(end)) < (month_year(start), month_number(start)):
+                    out.append(located.problem(
+                        spath + (e, "end"), *say("schedule_reversed", start=month_label(start), end=month_label(end))
+                    ))
+            elif fiscal_index(end) < fiscal_index(start):
+                # ส.ค. to พ.ย.: the พ.ย. after ส.ค. belongs to the next fiscal year
+                out.append(located.problem(
+                    spath + (e, "end"),
+                    *say("schedule_crosses_fiscal_year", start=month_label(start), end=month_label(end), year=fy, before=fy - 1),
+                ))
     return out

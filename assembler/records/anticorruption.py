@@ -22,7 +22,8 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit, parse_amount
+from ..messages import RecordsValueError
+from .common import Amount, Code, Entry, Foreword, Number, Organisation, Record, Text, Unit, parse_amount
 
 KINDS = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
 ItemKind = Literal["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
@@ -39,7 +40,7 @@ class Plan(Record):
     @model_validator(mode="after")
     def _consecutive(self) -> "Plan":
         if any(b != a + 1 for a, b in zip(self.years, self.years[1:])):
-            raise ValueError("ปีของแผนต้องเรียงติดกัน / plan years must be consecutive")
+            raise RecordsValueError("plan_years_consecutive")
         return self
 
 
@@ -72,7 +73,7 @@ class Targets(Record):
     @model_validator(mode="after")
     def _something(self) -> "Targets":
         if not (self.items or self.quantitative or self.qualitative):
-            raise ValueError("ต้องมีเป้าหมายอย่างน้อยหนึ่งข้อ / at least one target is needed")
+            raise RecordsValueError("targets_empty")
         return self
 
 
@@ -87,10 +88,7 @@ def _month(value: object) -> object:
     text = str(value).strip()
     match = _MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(
-            f"เดือนต้องเขียนเป็น ปี พ.ศ.-เดือน เช่น 2565-10 (พบ {value!r}) / "
-            f"a month is written YEAR-MONTH in Buddhist era, e.g. 2565-10 (found {value!r})"
-        )
+        raise RecordsValueError("detail_month_format", value=value)
     return f"{int(match.group(1))}-{int(match.group(2)):02d}"
 
 
@@ -128,20 +126,11 @@ class Period(Record):
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
         if (self.start is None) != (self.end is None):
-            raise ValueError(
-                "ระยะเวลาต้องมีทั้งเดือนเริ่ม (start) และเดือนสิ้นสุด (end) / "
-                "a period needs both its start and its end month"
-            )
+            raise RecordsValueError("period_needs_both")
         if self.start is None and self.text is None:
-            raise ValueError(
-                "ระยะเวลาต้องมีช่วงเดือน (start, end) หรือข้อความ (text) / "
-                "a period needs its months (start, end) or its text"
-            )
+            raise RecordsValueError("period_needs_months_or_text")
         if self.months and self.end_ym < self.start_ym:
-            raise ValueError(
-                f"เดือนสิ้นสุด {self.end} มาก่อนเดือนเริ่ม {self.start} / "
-                f"the end month {self.end} comes before the start month {self.start}"
-            )
+            raise RecordsValueError("period_reversed", start=self.start, end=self.end)
         return self
 
 
@@ -179,10 +168,7 @@ class DetailBudget(Record):
     @model_validator(mode="after")
     def _one_way(self) -> "DetailBudget":
         if self.blank and (self.text or self.note):
-            raise ValueError(
-                "หัวข้อ ๘ ที่ว่างไว้ (blank) ไม่มีข้อความ (text, note) / "
-                "a blank ๘ (blank: true) holds no text or note"
-            )
+            raise RecordsValueError("blank_budget_with_text")
         return self
 
     @property
@@ -209,15 +195,10 @@ class Table(Record):
     def _even(self) -> "Table":
         width = len(self.rows[0])
         if not 1 <= width <= 8:
-            raise ValueError(
-                f"ตารางมีได้ 1 ถึง 8 ช่อง (แถวแรกมี {width}) / a table has 1 to 8 columns (its first row has {width})"
-            )
+            raise RecordsValueError("table_width", width=width)
         for r, row in enumerate(self.rows[1:], 2):
             if len(row) != width:
-                raise ValueError(
-                    f"ทุกแถวของตารางต้องมีจำนวนช่องเท่ากัน: แถวที่ {r} มี {len(row)} ช่อง แถวแรกมี {width} / "
-                    f"every row of a table has the same number of cells: row {r} has {len(row)}, the first row {width}"
-                )
+                raise RecordsValueError("table_uneven", row=r, cells=len(row), width=width)
         return self
 
 
@@ -263,10 +244,7 @@ class Detail(Record):
 
 def _unit_text(value: object) -> object:
     if isinstance(value, str) and "," in value:
-        raise ValueError(
-            f"หน่วยงานหนึ่งไม่มีเครื่องหมายจุลภาค (พบ {value!r}): หลายหน่วยเขียนเป็นรายการ [กวช., กค.] / "
-            f"a unit holds no comma (found {value!r}): write several units as a list [กวช., กค.]"
-        )
+        raise RecordsValueError("unit_with_comma", value=value)
     return value
 
 
@@ -309,14 +287,26 @@ class Item(Record):
 class Mission(Record):
     """ภารกิจตามมิติ; may hold third-level ภารกิจ (๓.๑.๑)."""
 
+    number: Code = Field(
+        default=None,
+        description="เลขของภารกิจใต้มิติหรือภารกิจแม่ เช่น 2 (→ ๓.๒) หรือ 1.1 (→ ๓.๑.๑ โดยไม่มีหัวข้อ ๓.๑); ว่างไว้ = ตามลำดับ",
+    )
     title: Text
     items: list[Item] = []
     missions: list["Mission"] = []
 
 
+def mission_code(parent: tuple[int, ...], position: int, mission: Mission) -> tuple[int, ...]:
+    """Return a ภารกิจ's code: its parent's, then its number (1.1 under มิติ 3: 3.1.1) or its position."""
+    if mission.number:
+        return parent + tuple(int(p) for p in mission.number.split("."))
+    return parent + (position,)
+
+
 class Dimension(Record):
     """มิติ."""
 
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (มิติที่ 3); ว่างไว้ = ตามลำดับ")
     title: Text
     missions: list[Mission] = Field(min_length=1)
 

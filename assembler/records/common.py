@@ -1,9 +1,13 @@
 """Records parts every book shares: organisation, units, คำนำ, budgets, list entries."""
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..messages import RecordsValueError
+from pythainlp.util import thai_digit_to_arabic_digit
 
 from ..thai import DASH, NOT_BUDGETED, parse_number
 
@@ -17,19 +21,53 @@ class Record(BaseModel):
 Text = Annotated[str, Field(min_length=1)]
 
 
+def _number(value: object) -> object:
+    """Accept a printed number written with Thai or Arabic digits ("๕" or 5)."""
+    if isinstance(value, str):
+        try:
+            return parse_number(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
+#: the number a heading prints (ยุทธศาสตร์ที่ 5); none: its position
+Number = Optional[Annotated[int, Field(ge=1, le=999), BeforeValidator(_number)]]
+
+_CODE = re.compile(r"^\d+(\.\d+)*$")
+
+
+def _code(value: object) -> object:
+    """Accept a dotted code: 2, "1.1", "๑.๑"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise RecordsValueError("code_format", value=value)  # 1.10 typed as a number is already 1.1
+    text = thai_digit_to_arabic_digit(str(value)).strip().rstrip(".")
+    if not _CODE.match(text) or any(int(p) == 0 for p in text.split(".")):
+        raise RecordsValueError("code_format", value=value)
+    return ".".join(str(int(p)) for p in text.split("."))
+
+
+#: a printed number that may be dotted (a ภารกิจ ๑.๑ under its มิติ prints ๓.๑.๑); none: its position
+Code = Optional[Annotated[str, BeforeValidator(_code)]]
+
+
 def _amount(value: object) -> object:
     """Normalise a budget cell: whole baht, None ("-") or "ไม่ใช้งบประมาณ"."""
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
-            raise ValueError("งบประมาณต้องเป็นจำนวนเงิน / a budget must be an amount of baht")
+            raise RecordsValueError("amount_not_money")
         return None
     if isinstance(value, int):
         if value < 0:
-            raise ValueError("งบประมาณต้องไม่ติดลบ / a budget cannot be negative")
+            raise RecordsValueError("amount_negative")
         return value
     if isinstance(value, float):
         if value != int(value) or value < 0:
-            raise ValueError(f"งบประมาณต้องเป็นบาทเต็มจำนวน (พบ {value}) / a budget is whole baht (found {value})")
+            raise RecordsValueError("amount_fraction", value=value)
         return int(value)
     if isinstance(value, str):
         text = value.strip()
@@ -41,10 +79,7 @@ def _amount(value: object) -> object:
             return parse_number(text.removesuffix("บาท").strip())
         except ValueError:
             pass
-    raise ValueError(
-        f"งบประมาณต้องเป็นจำนวนเงิน, \"-\" หรือ \"{NOT_BUDGETED}\" (พบ {value!r}) / "
-        f"a budget is an amount of baht, \"-\" or \"{NOT_BUDGETED}\" (found {value!r})"
-    )
+    raise RecordsValueError("amount_unknown", value=value)
 
 
 #: the same, for a text that may state an amount ("50,000 บาท")

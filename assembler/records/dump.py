@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .anticorruption import Budget, Detail, DetailBudget, Item, Period, Step, Table, Targets
 from .common import ListEntry
-from .operations import ScheduleEntry, month_text
+from .operations import DetailLine, ScheduleEntry, month_text
 
 
 #: list fields written as one value when they hold one plain text (unit: กวช.)
@@ -35,6 +35,8 @@ def plain(value: object) -> object:
     if isinstance(value, Budget):
         return {y: a for y, a in value.years.items()} if value.years else value.every_year
     if isinstance(value, ListEntry) and not value.items:
+        return value.text
+    if isinstance(value, DetailLine) and not value.items and not value.schedule:
         return value.text
     if isinstance(value, Targets) and not (value.quantitative or value.qualitative):
         return plain(value.items)

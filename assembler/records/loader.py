@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import InputError, Located, Problem, format_path, simple
+from ..messages import PYDANTIC_THAI, RecordsValueError, say, shown
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -22,17 +23,13 @@ def read_records(path: Path) -> tuple[object, Located]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
+        raise simple(path, *say("cannot_read", reason=exc.strerror)) from None
     if len(raw) > MAX_BYTES:
-        raise simple(path, "ไฟล์ใหญ่เกินกว่าจะเป็นข้อมูลแผน", "the file is too large to be plan records")
+        raise simple(path, *say("too_large"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise simple(
-            path,
-            f"ไฟล์ไม่ได้เข้ารหัส UTF-8 (ไบต์ที่ {exc.start})",
-            f"the file is not UTF-8 text (byte {exc.start})",
-        ) from None
+        raise simple(path, *say("not_utf8", byte=exc.start)) from None
     located = Located(str(path))
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -41,12 +38,12 @@ def read_records(path: Path) -> tuple[object, Located]:
         line = mark.line + 1 if mark else None
         detail = exc.problem or str(exc)
         raise InputError(
-            Problem(str(path), "", line, f"รูปแบบ YAML/JSON ไม่ถูกต้อง: {detail}", f"malformed YAML/JSON: {detail}")
+            Problem(str(path), "", line, *say("malformed", detail=detail))
         ) from None
     except yaml.YAMLError as exc:
-        raise simple(path, f"รูปแบบ YAML/JSON ไม่ถูกต้อง: {exc}", f"malformed YAML/JSON: {exc}") from None
+        raise simple(path, *say("malformed", detail=exc)) from None
     if node is None:
-        raise simple(path, "ไฟล์ว่างเปล่า", "the file is empty")
+        raise simple(path, *say("empty_file"))
     constructor = yaml.SafeLoader("")
     data = _walk(node, (), located, constructor)
     return data, located
@@ -58,21 +55,13 @@ def _walk(node: yaml.Node, path: tuple, located: Located, constructor: yaml.Safe
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(located.problem(path, "คีย์ต้องเป็นข้อความ", "keys must be plain values"))
+                raise InputError(located.problem(path, *say("key_not_plain")))
             key = constructor.construct_object(key_node)
             if key == "<<":
-                raise InputError(located.problem(path, "ไม่รองรับการรวมคีย์ (<<)", "YAML merge keys (<<) are not supported"))
+                raise InputError(located.problem(path, *say("merge_key")))
             if key in out:
                 line = key_node.start_mark.line + 1
-                raise InputError(
-                    Problem(
-                        located.file,
-                        format_path(path + (key,)),
-                        line,
-                        f"คีย์ '{key}' ซ้ำกัน",
-                        f"duplicate key '{key}'",
-                    )
-                )
+                raise InputError(Problem(located.file, format_path(path + (key,)), line, *say("duplicate_key", key=key)))
             out[key] = _walk(value_node, path + (key,), located, constructor)
             # a field is where its key stands, even when its value starts below
             located.lines[tuple(str(p) for p in path + (key,))] = key_node.start_mark.line + 1
@@ -82,27 +71,6 @@ def _walk(node: yaml.Node, path: tuple, located: Located, constructor: yaml.Safe
     return constructor.construct_object(node)
 
 
-# Thai wording for the pydantic error types records are likely to hit.
-_THAI = {
-    "missing": "ขาดข้อมูลที่จำเป็น",
-    "extra_forbidden": "ไม่รู้จักช่องข้อมูลนี้ (สะกดผิดหรือวางผิดที่)",
-    "string_type": "ต้องเป็นข้อความ",
-    "int_type": "ต้องเป็นจำนวนเต็ม",
-    "int_parsing": "ต้องเป็นจำนวนเต็ม",
-    "list_type": "ต้องเป็นรายการ (list)",
-    "dict_type": "ต้องเป็นกลุ่มข้อมูล (mapping)",
-    "model_type": "ต้องเป็นกลุ่มข้อมูล (mapping)",
-    "literal_error": "ค่าไม่อยู่ในตัวเลือกที่กำหนด",
-    "greater_than_equal": "ค่าน้อยเกินไป",
-    "less_than_equal": "ค่ามากเกินไป",
-    "too_short": "จำนวนรายการน้อยเกินไป",
-    "too_long": "จำนวนรายการมากเกินไป",
-    "string_too_short": "ข้อความต้องไม่ว่าง",
-    "string_pattern_mismatch": "รูปแบบข้อความไม่ถูกต้อง",
-    "bool_type": "ต้องเป็น true หรือ false",
-}
-
-
 def problems_from_validation(error: ValidationError, located: Located) -> list[Problem]:
     """Return one located, bilingual Problem per pydantic error."""
     problems = []
@@ -110,28 +78,28 @@ def problems_from_validation(error: ValidationError, located: Located) -> list[P
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         kind = err["type"]
         english = err["msg"]
-        thai = _THAI.get(kind, "ข้อมูลไม่ถูกต้อง")
-        if kind == "value_error":
-            # our own validators raise ValueError("thai / english")
-            message = str(err.get("ctx", {}).get("error", english))
-            thai, _, english = message.partition(" / ")
-            english = english or thai
+        thai = PYDANTIC_THAI.get(kind, "ข้อมูลไม่ถูกต้อง")
+        error = err.get("ctx", {}).get("error")
+        if isinstance(error, RecordsValueError):
+            # our own validators: a message of assembler/messages.py, both sentences whole
+            thai, english = error.thai, error.english
         elif kind == "string_type" and isinstance(err.get("input"), dict):
             # "text: with a colon" in YAML reads as a mapping
             thai += " (ถ้าข้อความมีเครื่องหมาย ': ' ให้ครอบข้อความด้วยเครื่องหมายคำพูด)"
             english += " (text containing ': ' must be put in quotes)"
         elif kind == "literal_error":
             expected = str(err.get("ctx", {}).get("expected", ""))
-            thai = f"ต้องเป็นหนึ่งใน {expected} (พบ {err.get('input')!r})"
-            english += f" (found {err.get('input')!r})"
+            found = shown(err.get("input"))
+            thai = f"ต้องเป็นหนึ่งใน {expected} (พบ '{found}')"
+            english += f" (found '{found}')"
         elif kind == "too_short" and "min_length" in err.get("ctx", {}):
             thai = f"ต้องมีอย่างน้อย {err['ctx']['min_length']} รายการ"
             english = f"at least {err['ctx']['min_length']} needed"
         elif kind not in ("missing",):
             value = err.get("input")
             if not isinstance(value, (dict, list)):
-                english += f" (found {value!r})"
-                thai += f" (พบ {value!r})"
+                english += f" (found '{shown(value)}')"
+                thai += f" (พบ '{shown(value)}')"
         problems.append(located.problem(loc, thai, english))
     # one fault may surface under several locations: keep the first per place
     seen, unique = set(), []

@@ -15,12 +15,14 @@ Counts, percentages, sums and ลำดับที่ are computed by the view 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from ..messages import RecordsValueError
 from ..thai import FISCAL_MONTHS, MONTHS, MONTHS_ABBR, parse_number
-from .common import Amount, Entry, Foreword, Organisation, Record, Text, Unit
+from .common import Amount, Entry, Foreword, Number, Organisation, Record, Text, Unit
 
 PlanKind = Literal["แนวทางการพัฒนา", "แผนงาน"]
 
@@ -45,10 +47,7 @@ def parse_month(value: object) -> object:
     if match and match["name"] in _NAMES:
         month = _NAMES[match["name"]]
         return f"{parse_number(match['year'])}-{month:02d}" if match["year"] else str(month)
-    raise ValueError(
-        f"ไม่รู้จักเดือน {value!r} (เขียนเช่น ต.ค., ตุลาคม, ต.ค. 2565 หรือ 2565-10) / "
-        f"unknown month {value!r} (write e.g. ต.ค., ตุลาคม, ต.ค. 2565 or 2565-10)"
-    )
+    raise RecordsValueError("month_unknown", value=value)
 
 
 Month = Annotated[str, BeforeValidator(parse_month)]
@@ -88,21 +87,16 @@ class ScheduleEntry(Record):
 
     start: Month
     end: Optional[Month] = None
-    label: Optional[Text] = Field(default=None, description="ชื่อช่วงกิจกรรม (ถ้ามี)")
+    label: Optional[Text] = Field(
+        default=None, description="ชื่อช่วงกิจกรรม: พิมพ์เป็นบรรทัดของตัวเองในรายละเอียด โดยมีแถบของช่วงนี้ในบรรทัดนั้น"
+    )
 
     @property
     def last(self) -> str:
         return self.end or self.start
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "ScheduleEntry":
-        if fiscal_index(self.last) < fiscal_index(self.start):
-            raise ValueError(
-                f"เดือนสิ้นสุด ({month_label(self.last)}) มาก่อนเดือนเริ่ม ({month_label(self.start)}) ในปีงบประมาณ / "
-                f"the end month ({month_label(self.last)}) comes before the start month "
-                f"({month_label(self.start)}) in the fiscal year"
-            )
-        return self
+    # (whether the months run forward within the fiscal year is checked with the
+    # fiscal year: records.structural_problems)
 
 
 def _schedule(value: object) -> object:
@@ -120,22 +114,51 @@ def _units(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+def _detail_line(value: object) -> object:
+    return {"text": value} if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+class DetailLine(Record):
+    """A line of รายละเอียดของกิจกรรม: its text, the steps under it, and its own schedule (a bar on its line)."""
+
+    text: Text
+    items: list["DetailEntry"] = Field(default=[], description="ขั้นตอนย่อยใต้ข้อนี้ (พิมพ์ 1. 2. …)")
+    schedule: Schedule = Field(default=[], description="ช่วงเดือนของข้อนี้ (แถบในบรรทัดของข้อนี้)")
+
+
+DetailEntry = Annotated[DetailLine, BeforeValidator(_detail_line)]
+DetailLine.model_rebuild()
+
+
+def scheduled_lines(details: list[DetailLine]) -> bool:
+    """Return whether any detail line, at any depth, carries its own schedule."""
+    return any(d.schedule or scheduled_lines(d.items) for d in details)
+
+
 class Activity(Record):
     """A sub-activity (1.1, 1.2) with its own budget and schedule."""
 
     name: Text
-    details: list[Entry] = []
+    details: list[DetailEntry] = []
     budget: Amount = None
     area: Optional[Text] = None
     units: Annotated[list[Text], BeforeValidator(_units)] = []
-    schedule: Schedule = Field(min_length=1)
+    schedule: Schedule = []
+
+    @model_validator(mode="after")
+    def _scheduled(self) -> "Activity":
+        if not self.schedule and not scheduled_lines(self.details):
+            raise RecordsValueError("activity_unscheduled")
+        return self
 
 
 class Project(Record):
     """A โครงการ of ผด.02."""
 
     name: Text
-    details: list[Entry] = Field(default=[], description="รายละเอียดของกิจกรรม (ผลผลิต)")
+    details: list[DetailEntry] = Field(
+        default=[], description="รายละเอียดของกิจกรรม (ผลผลิต): ข้อความ หรือ {text, items, schedule}"
+    )
     budget: Amount = Field(default=None, description="งบประมาณ; มีกิจกรรมย่อยแล้วต้องเท่าผลรวม (หรือเว้นไว้)")
     area: Text = Field(description="พื้นที่ (สถานที่ดำเนินการ)")
     units: Annotated[list[Text], BeforeValidator(_units)] = Field(
@@ -147,28 +170,77 @@ class Project(Record):
 
     @model_validator(mode="after")
     def _scheduled(self) -> "Project":
-        if not self.schedule and not self.activities:
-            raise ValueError(
-                "โครงการต้องมีช่วงเวลาดำเนินการ (schedule) หรือกิจกรรมย่อย / "
-                "a project needs a schedule or sub-activities"
-            )
+        if not self.schedule and not self.activities and not scheduled_lines(self.details):
+            raise RecordsValueError("project_unscheduled")
         return self
 
 
-class PlanGroup(Record):
-    """แนวทางการพัฒนา or แผนงาน under a ยุทธศาสตร์."""
+class SubPlan(Record):
+    """แนวทางย่อย (3.5 …) under a แนวทางการพัฒนา/แผนงาน, with its own ผด.02 table."""
 
-    kind: PlanKind = "แนวทางการพัฒนา"
+    number: Number = Field(default=None, description="เลขใต้แนวทาง (3.5 → 5); ว่างไว้ = ตามลำดับ")
     title: Text
     projects: list[Project] = Field(min_length=1)
 
 
-class Strategy(Record):
-    """ยุทธศาสตร์ with its objective."""
+class PlanGroup(Record):
+    """แนวทางการพัฒนา or แผนงาน under a ยุทธศาสตร์: its projects, or แนวทางย่อย holding them."""
 
+    kind: PlanKind = "แนวทางการพัฒนา"
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (แนวทางการพัฒนาที่ 3); ว่างไว้ = ตามลำดับ")
+    title: Text
+    projects: list[Project] = []
+    plans: list[SubPlan] = Field(default=[], description="แนวทางย่อย (3.5 …) แต่ละข้อมีโครงการของตน")
+
+    @model_validator(mode="after")
+    def _one_level(self) -> "PlanGroup":
+        if bool(self.projects) == bool(self.plans):
+            raise RecordsValueError("plan_projects_or_subplans")
+        return self
+
+
+class SubHeading(Record):
+    """A numbered sub-heading of a ยุทธศาสตร์ (5.1 …), printed between it and its objective."""
+
+    number: Number = Field(default=None, description="เลขใต้ยุทธศาสตร์ (5.1 → 1); ว่างไว้ = ตามลำดับ")
+    title: Text
+    objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ของหัวข้อนี้ (พิมพ์ต่อจากวัตถุประสงค์ของยุทธศาสตร์)")
+    plans: list[PlanGroup] = Field(min_length=1)
+
+
+class Strategy(Record):
+    """ยุทธศาสตร์ with its objective: its แนวทาง/แผนงาน, or sub-headings holding them."""
+
+    number: Number = Field(default=None, description="เลขที่พิมพ์ (ยุทธศาสตร์ที่ 5); ว่างไว้ = ตามลำดับ")
     title: Text
     objective: Optional[Text] = Field(default=None, description="วัตถุประสงค์ของยุทธศาสตร์")
-    plans: list[PlanGroup] = Field(min_length=1)
+    plans: list[PlanGroup] = []
+    subheadings: list[SubHeading] = Field(default=[], description="หัวข้อย่อยของยุทธศาสตร์ (5.1 …) แต่ละข้อมีแนวทางของตน")
+
+    @model_validator(mode="after")
+    def _one_level(self) -> "Strategy":
+        if bool(self.plans) == bool(self.subheadings):
+            raise RecordsValueError("strategy_plans_or_subheadings")
+        return self
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One ผด.02 table: a แนวทาง/แผนงาน (or แนวทางย่อย) holding projects, and the headings above it.
+
+    Positions count from 1 within their parent list; a heading prints its
+    record's ``number`` when it has one, else its position.
+    """
+
+    path: tuple  # of the record holding ``projects``
+    strategy: tuple[int, Strategy]
+    subheading: tuple[int, SubHeading] | None
+    group: tuple[int, PlanGroup]
+    subplan: tuple[int, SubPlan] | None
+
+    @property
+    def projects(self) -> list[Project]:
+        return (self.subplan or self.group)[1].projects
 
 
 class IntroSection(Record):
@@ -200,9 +272,41 @@ class OperationsPlan(Record):
     introduction: list[IntroSection] = Field(default=[], description="ส่วนที่ 1 บทนำ; ไม่มีก็ได้")
     strategies: list[Strategy] = Field(min_length=1)
 
+    def groups(self, s: int):
+        """Yield (path, sub-heading (position, record) or None, position, แนวทาง/แผนงาน) of strategy ``s`` (0-based)."""
+        strategy = self.strategies[s]
+        for g, group in enumerate(strategy.plans):
+            yield ("strategies", s, "plans", g), None, g + 1, group
+        for h, sub in enumerate(strategy.subheadings):
+            for g, group in enumerate(sub.plans):
+                yield ("strategies", s, "subheadings", h, "plans", g), (h + 1, sub), g + 1, group
+
+    def branches(self):
+        """Yield every ผด.02 table's Branch, in book order."""
+        for s, strategy in enumerate(self.strategies):
+            for path, sub, g, group in self.groups(s):
+                if not group.plans:
+                    yield Branch(path, (s + 1, strategy), sub, (g, group), None)
+                for p, subplan in enumerate(group.plans):
+                    yield Branch(path + ("plans", p), (s + 1, strategy), sub, (g, group), (p + 1, subplan))
+
     def walk_projects(self):
         """Yield (path, project) for every project, in book order."""
-        for s, strategy in enumerate(self.strategies):
-            for g, group in enumerate(strategy.plans):
-                for p, project in enumerate(group.projects):
-                    yield ("strategies", s, "plans", g, "projects", p), project
+        for branch in self.branches():
+            for p, project in enumerate(branch.projects):
+                yield branch.path + ("projects", p), project
+
+    def walk_schedules(self):
+        """Yield (path, schedule) for every schedule: projects', sub-activities' and detail lines'."""
+
+        def lines(path, details):
+            for d, line in enumerate(details):
+                if line.schedule:
+                    yield path + (d, "schedule"), line.schedule
+                yield from lines(path + (d, "items"), line.items)
+
+        for path, project in self.walk_projects():
+            for rpath, record in [(path, project)] + [(path + ("activities", a), act) for a, act in enumerate(project.activities)]:
+                if record.schedule:
+                    yield rpath + ("schedule",), record.schedule
+                yield from lines(rpath + ("details",), record.details)

@@ -44,7 +44,7 @@ from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from lxml import etree
 
-from ..document import HEAD_SMALL, PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
+from ..document import CELL_STEP_CM, HEAD_SMALL, PARA_STYLES, Cell, Document, Para, Section, Table, Toc, grid, text_blocks
 from ..fonts import FontSet, find_fonts
 from ..thai import CLOSING, OPENING, is_thai, is_word, segment, syllables
 from ..ziputil import repack
@@ -573,7 +573,7 @@ class DocxRenderer:
         if para.style == "signature" and first_of_kind:
             ppr.append(el("w:spacing", {"w:before": 280}))
         if para.level:
-            ind = {"w:left": spec.left + para.level * ITEM_STEP}
+            ind = {"w:left": spec.left + para.level * (cm(CELL_STEP_CM) if in_cell else ITEM_STEP)}
             if spec.hanging:
                 ind["w:hanging"] = spec.hanging
             ppr.append(el("w:ind", ind))
@@ -594,7 +594,7 @@ class DocxRenderer:
                 # a word wider than its cell may break, between its syllables; LibreOffice's text
                 # room is the cell less its margins, and it measures words with the same advances
                 pt = (size or self.size_of(spec)) / 2
-                room = self.cell_room - (spec.left + spec.right + (para.level * ITEM_STEP)) / 20
+                room = self.cell_room - (spec.left + spec.right + para.level * (cm(CELL_STEP_CM) if in_cell else ITEM_STEP)) / 20
                 too_wide = lambda word: self.metrics.width(word, pt, spec.bold) > room - FIT_SLACK_PT  # noqa: E731
             p.append(text_run(text, rpr, too_wide))
         if bookmark:
@@ -711,6 +711,12 @@ class DocxRenderer:
             # a caption row: no lines but the one above the real header below it
             nil = {"w:val": "nil"}
             tcpr.append(el("w:tcBorders", None, el("w:top", nil), el("w:left", nil), el("w:right", nil)))
+        elif cell.open_above or cell.open_below:
+            # the lines of one ผด.02 row: no rule between them (both cells say so, as Word asks)
+            nil = {"w:val": "nil"}
+            sides = [el("w:top", nil)] if cell.open_above else []
+            sides += [el("w:bottom", nil)] if cell.open_below else []
+            tcpr.append(el("w:tcBorders", None, *sides))
         if cell.shade:
             tcpr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": SHADE}))
         if cell.bar or cell.tight:

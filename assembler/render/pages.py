@@ -65,7 +65,9 @@ class Plan:
 
     ``cuts`` maps a body row to the text each of its cells shows on each page
     but the last it spans; ``forced`` holds the (row, part) pieces that begin
-    a page; ``tables`` the tables whose first piece begins a page.
+    a page; ``tables`` the tables whose first piece begins a page. Rows kept
+    with the row above (``Table.keep_with_previous``) start a page together
+    when they fit on one.
     """
 
     cuts: dict = field(default_factory=dict)  # key → {row: ((cell texts of part 0), (… of part 1), …)}
@@ -154,7 +156,22 @@ def plan(tables: list[tuple[tuple[int, int], Table]], measured: SectionMeasure, 
         if previous is not None and y > top:
             y += max(previous.margin_bottom, m.margin_top)  # margins collapse, and vanish at a page top
         header_placed = False  # on this page
+        kept = set(table.keep_with_previous)
         for index in range(len(table.body)):
+            # rows kept with the row above go with it to the next page when they
+            # do not fit here but fit on a page together
+            group = [index] if index in kept else list(range(index, next(
+                (r for r in range(index + 1, len(table.body)) if r not in kept), len(table.body))))
+            if len(group) > 1:
+                together = sum(_height(m, m.rows[r].cells) for r in group)
+                head = 0.0 if header_placed else m.header
+                if y + head + together > bottom and together <= bottom - top - repeated:
+                    if header_placed:
+                        out.forced.setdefault(key, set()).add((index, 0))
+                        y = top + repeated
+                    else:
+                        out.tables.add(key)
+                        y = top
             cells = [list(c) for c in m.rows[index].cells]
             part, cuts = 0, []
             while True:
@@ -189,6 +206,11 @@ def plan(tables: list[tuple[tuple[int, int], Table]], measured: SectionMeasure, 
                 out.cuts.setdefault(key, {})[index] = tuple(cuts)
         previous = m
     return out
+
+
+def _height(m: TableMeasure, cells) -> float:
+    """Return the height of a row whose cells hold these lines."""
+    return m.pad_top + max(sum(h for _, h in c) for c in cells) + m.pad_bottom
 
 
 def _repeated_header(table: Table, m: TableMeasure) -> float:

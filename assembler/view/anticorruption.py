@@ -18,6 +18,7 @@ from ..records.anticorruption import (
     Mission,
     Period,
     Step,
+    mission_code,
 )
 from ..records.anticorruption import Table as StepTable
 from ..records.common import ListEntry
@@ -68,13 +69,13 @@ def number_items(plan: AntiCorruptionPlan) -> list[NumberedItem]:
 
     def walk(missions: list[Mission], code: tuple[int, ...], dim_no: int, dim: Dimension):
         for m, mission in enumerate(missions, 1):
-            mcode = code + (m,)
+            mcode = mission_code(code, m, mission)
             for local, item in enumerate(mission.items, 1):
                 out.append(NumberedItem(item, len(out) + 1, local, dim_no, mcode, mission.title, dim.title))
             walk(mission.missions, mcode, dim_no, dim)
 
     for d, dim in enumerate(plan.dimensions, 1):
-        walk(dim.missions, (d,), d, dim)
+        walk(dim.missions, (dim.number or d,), dim.number or d, dim)
     return out
 
 
@@ -281,7 +282,8 @@ class AntiCorruptionView:
         return "สรุปจำนวนโครงการ/กิจกรรม/มาตรการ และงบประมาณ ทุกมิติ"
 
     def dimension_heading(self, d: int, dim: Dimension) -> str:
-        return f"มิติที่ {self.num.digits(d)} {self.t(dim.title)}"
+        """Return "มิติที่ ๓ …": the มิติ's number, else its position ``d``."""
+        return f"มิติที่ {self.num.digits(dim.number or d)} {self.t(dim.title)}"
 
     def part2(self):
         yield Para(self.part2_heading, "part", anchor="part2", keep_with_next=True)
@@ -323,11 +325,12 @@ class AntiCorruptionView:
         """Return the rows of one มิติ: merged มิติ/ภารกิจ cells, items, a รวม row."""
         rows: list[list[Cell]] = []
         for m, mission in enumerate(dim.missions, 1):
-            mission_rows = self.mission_rows(mission, (d, m))
-            mission_cell = Cell((Para(f"{self.code((d, m))} {self.t(mission.title)}", "cell"),), rowspan=len(mission_rows))
+            code = mission_code((dim.number or d,), m, mission)
+            mission_rows = self.mission_rows(mission, code)
+            mission_cell = Cell((Para(f"{self.code(code)} {self.t(mission.title)}", "cell"),), rowspan=len(mission_rows))
             mission_rows[0].insert(0, mission_cell)
             rows += mission_rows
-        rows[0].insert(0, Cell((Para(f"{self.num.digits(d)}. {self.t(dim.title)}", "cell"),), rowspan=len(rows)))
+        rows[0].insert(0, Cell((Para(f"{self.num.digits(dim.number or d)}. {self.t(dim.title)}", "cell"),), rowspan=len(rows)))
 
         items = dimension_items(dim)
         total = [Cell((Para("รวม", "cell-bold-center"),), colspan=2, shade=True), Cell((Para(self.counts_text(items), "cell-bold"),), shade=True)]
@@ -340,8 +343,9 @@ class AntiCorruptionView:
         """Return the rows of a ภารกิจ without its own cell: items, sub-ภารกิจ, or "-"."""
         rows = [self.item_row(local, item) for local, item in enumerate(mission.items, 1)]
         for s, sub in enumerate(mission.missions, 1):
-            rows.append(self.blank_row(Para(f"{self.code(code + (s,))} {self.t(sub.title)}", "cell-bold")))
-            rows += self.mission_rows(sub, code + (s,))
+            sub_code = mission_code(code, s, sub)
+            rows.append(self.blank_row(Para(f"{self.code(sub_code)} {self.t(sub.title)}", "cell-bold")))
+            rows += self.mission_rows(sub, sub_code)
         if not rows:
             rows.append(self.blank_row(Para(DASH, "cell-center"), dash=True))
         return rows

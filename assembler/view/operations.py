@@ -18,6 +18,8 @@ from ..records.operations import (
     Project,
     ScheduleEntry,
     Strategy,
+    SubHeading,
+    SubPlan,
     fiscal_index,
 )
 from ..tablelayout import PT_PER_CM, TABLE_LINE, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
@@ -99,24 +101,30 @@ class PlanFigures:
     units: tuple[str, ...]
 
 
+def group_projects(group: PlanGroup) -> list[Project]:
+    """Return a แนวทาง/แผนงาน's projects, with those of its แนวทางย่อย."""
+    return group.projects + [p for sub in group.plans for p in sub.projects]
+
+
 def plan_figures(plan: OperationsPlan) -> list[list[PlanFigures]]:
-    """Return the ผด.01 figures per ยุทธศาสตร์, per แนวทาง/แผนงาน."""
-    groups = [g for s in plan.strategies for g in s.plans]
-    counts = [len(g.projects) for g in groups]
-    budgets = [sum(project_budget(p) or 0 for p in g.projects) for g in groups]
+    """Return the ผด.01 figures per ยุทธศาสตร์, per แนวทาง/แผนงาน (in the order of plan.groups)."""
+    per_strategy = [[group for _, _, _, group in plan.groups(s)] for s in range(len(plan.strategies))]
+    groups = [g for strategy_groups in per_strategy for g in strategy_groups]
+    counts = [len(group_projects(g)) for g in groups]
+    budgets = [sum(project_budget(p) or 0 for p in group_projects(g)) for g in groups]
     count_shares, budget_shares = shares(counts), shares(budgets)
     figures = []
     for g, group in enumerate(groups):
         units: list[str] = []
-        for project in group.projects:
+        for project in group_projects(group):
             for unit in project.units + [u for a in project.activities for u in a.units]:
                 if unit not in units:
                     units.append(unit)
         figures.append(PlanFigures(counts[g], budgets[g], count_shares[g], budget_shares[g], tuple(units)))
     out, i = [], 0
-    for strategy in plan.strategies:
-        out.append(figures[i : i + len(strategy.plans)])
-        i += len(strategy.plans)
+    for strategy_groups in per_strategy:
+        out.append(figures[i : i + len(strategy_groups)])
+        i += len(strategy_groups)
     return out
 
 
@@ -167,14 +175,31 @@ class OperationsView:
     def part_heading(self, n: int, title: str) -> str:
         return f"ส่วนที่ {self.num.digits(n)} {title}"
 
+    # s and g are positions (1, 2 …): a heading prints its record's number, else its position
     def strategy_heading(self, s: int, strategy: Strategy) -> str:
-        return f"ยุทธศาสตร์ที่ {self.num.digits(s)} {self.t(strategy.title)}"
+        return f"ยุทธศาสตร์ที่ {self.num.digits(strategy.number or s)} {self.t(strategy.title)}"
 
     def group_heading(self, g: int, group: PlanGroup) -> str:
         if group.kind == "แผนงาน":
             title = group.title if group.title.startswith("แผนงาน") else f"แผนงาน{group.title}"
             return self.t(title)
-        return f"{group.kind}ที่ {self.num.digits(g)} {self.t(group.title)}"
+        return f"{group.kind}ที่ {self.num.digits(group.number or g)} {self.t(group.title)}"
+
+    def subheading_code(self, s: int, strategy: Strategy, sub: tuple[int, SubHeading] | None) -> str:
+        """Return the code of a ยุทธศาสตร์'s sub-heading (5.1), or the ยุทธศาสตร์'s number when there is none."""
+        code = self.num.digits(strategy.number or s)
+        return f"{code}.{self.num.digits(sub[1].number or sub[0])}" if sub else code
+
+    def subheading_heading(self, s: int, strategy: Strategy, sub: tuple[int, SubHeading]) -> str:
+        return f"{self.subheading_code(s, strategy, sub)} {self.t(sub[1].title)}"
+
+    def group_code(self, s: int, strategy: Strategy, g: int, group: PlanGroup, sub=None) -> str:
+        """Return the ผด.01 code of a แนวทาง/แผนงาน: 5.3 (its ยุทธศาสตร์'s number, then its own), 5.1.3 under a sub-heading."""
+        return f"{self.subheading_code(s, strategy, sub)}.{self.num.digits(group.number or g)}"
+
+    def subplan_heading(self, g: int, group: PlanGroup, p: int, subplan: SubPlan) -> str:
+        """Return a แนวทางย่อย's heading: "3.5 …" (its แนวทาง's number, then its own)."""
+        return f"{self.num.digits(group.number or g)}.{self.num.digits(subplan.number or p)} {self.t(subplan.title)}"
 
     SUMMARY_TITLE = "บัญชีสรุปจำนวนโครงการและงบประมาณ"
     SCHEDULE_TITLE = "บัญชีโครงการ/กิจกรรม/งบประมาณ"
@@ -244,10 +269,15 @@ class OperationsView:
         for s, (strategy, groups) in enumerate(zip(self.plan.strategies, figures), 1):
             rows.append((cell(self.strategy_heading(s, strategy), "cell-bold", colspan=6),))
             keep.append(len(rows))
-            for g, (group, fig) in enumerate(zip(strategy.plans, groups), 1):
+            last_sub = None
+            for (_, sub, g, group), fig in zip(self.plan.groups(s - 1), groups):
+                if sub and sub != last_sub:
+                    keep.append(len(rows) + 1)  # a sub-heading stays with its first row
+                    rows.append((cell(self.subheading_heading(s, strategy, sub), "cell-bold", colspan=6),))
+                    last_sub = sub
                 rows.append(
                     (
-                        cell(f"{self.num.digits(s)}.{self.num.digits(g)} {self.group_heading(g, group)}"),
+                        cell(f"{self.group_code(s, strategy, g, group, sub)} {self.group_heading(g, group)}"),
                         cell(self.num.number(fig.projects), "cell-center"),
                         cell(self.percent(fig.project_share), "cell-center"),
                         cell(self.num.money(fig.budget or None), "cell-right"),
@@ -287,17 +317,29 @@ class OperationsView:
         # plans its pages, render/pages.py). Every table has the same columns,
         # measured over all of them.
         tables = []
-        for s, strategy in enumerate(self.plan.strategies, 1):
-            for g, group in enumerate(strategy.plans, 1):
-                captions = [Para(self.strategy_heading(s, strategy), "h2" if g == 1 else "h3", anchor=f"strategy-{s}" if g == 1 else "")]
-                if strategy.objective:
-                    # at the table's text size: the captions repeat on every page of the table
-                    captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
-                captions.append(Para(self.group_heading(g, group), "cell-bold"))
-                # pages after a table's first name its ยุทธศาสตร์ and แนวทาง in one line
-                label = self.group_heading(g, group) if group.kind == "แผนงาน" else f"{group.kind}ที่ {self.num.digits(g)}"
-                short = Para(f"ยุทธศาสตร์ที่ {self.num.digits(s)} {label} (ต่อ)", "cell-bold")
-                tables.append((captions, short, self.schedule_rows(group)))
+        started = set()
+        for branch in self.plan.branches():
+            (s, strategy), sub, (g, group) = branch.strategy, branch.subheading, branch.group
+            first = s not in started
+            started.add(s)
+            captions = [Para(self.strategy_heading(s, strategy), "h2" if first else "h3", anchor=f"strategy-{s}" if first else "")]
+            if sub:
+                captions.append(Para(self.subheading_heading(s, strategy, sub), "cell-bold"))
+            # at the table's text size: the captions repeat on every page of the table
+            if strategy.objective:
+                captions.append(Para(f"- วัตถุประสงค์ของยุทธศาสตร์ {self.t(strategy.objective)}", "cell"))
+            if sub and sub[1].objective:
+                captions.append(Para(f"- วัตถุประสงค์ {self.t(sub[1].objective)}", "cell"))
+            captions.append(Para(self.group_heading(g, group), "cell-bold"))
+            if branch.subplan:
+                captions.append(Para(self.subplan_heading(g, group, *branch.subplan), "cell-bold"))
+            # pages after a table's first name its ยุทธศาสตร์ and แนวทาง in one line
+            label = self.group_heading(g, group) if group.kind == "แผนงาน" else f"{group.kind}ที่ {self.num.digits(group.number or g)}"
+            if branch.subplan:
+                label = self.subplan_heading(g, group, *branch.subplan).split(" ", 1)[0]
+                label = f"{group.kind}ที่ {label}" if group.kind != "แผนงาน" else label
+            short = Para(f"ยุทธศาสตร์ที่ {self.num.digits(strategy.number or s)} {label} (ต่อ)", "cell-bold")
+            tables.append((captions, short, self.schedule_rows(branch.projects)))
         header = self.schedule_header()
         every = tuple(r for *_, rows in tables for r in rows)
         size, padding = self.schedule_font_pt, SCHEDULE_PADDING_PT
@@ -309,6 +351,7 @@ class OperationsView:
             yield Table(
                 columns, caption_rows + header, rows, style="schedule",
                 font_size_pt=size, padding_pt=padding, line_height=TABLE_LINE, loose_rows=loose, fill_pages=True,
+                keep_with_previous=self.continued_rows(rows, columns, measure),
                 continued_header=((Cell((short,), colspan=18, frame=False),), *header),
             )
 
@@ -330,32 +373,89 @@ class OperationsView:
         row2 = tuple(Cell((Para(MONTHS_ABBR[m], "cell-head-small"),), shade=True, tight=True) for m in FISCAL_MONTHS)
         return row1, row2
 
-    def schedule_rows(self, group: PlanGroup) -> tuple[tuple[Cell, ...], ...]:
-        """Return the ผด.02 rows of one แนวทาง/แผนงาน: each project, then its sub-activities."""
+    def schedule_rows(self, projects: list[Project]) -> tuple[tuple[Cell, ...], ...]:
+        """Return the ผด.02 rows of one แนวทาง/แผนงาน (or แนวทางย่อย): each project, then its sub-activities.
+
+        A project (or sub-activity) whose detail lines or labelled schedule
+        entries carry their own bars takes several table rows, one per bar
+        line, drawn without rules between them so they read as one row.
+        """
         rows: list[tuple[Cell, ...]] = []
-        for n, project in enumerate(group.projects, 1):
-            rows.append(self.schedule_row(self.num.digits(n), project, project_budget(project), project.schedule))
+        for n, project in enumerate(projects, 1):
+            rows += self.schedule_row(self.num.digits(n), project, project_budget(project))
             for a, activity in enumerate(project.activities, 1):
                 number = f"{self.num.digits(n)}.{self.num.digits(a)}"
-                rows.append(self.schedule_row(number, activity, activity.budget, activity.schedule, project))
+                rows += self.schedule_row(number, activity, activity.budget, project)
         return tuple(rows)
 
-    def schedule_row(self, number, item: Project | Activity, budget, schedule, parent: Project | None = None):
-        details = tuple(Para(f"- {self.t(d.text)}", "cell") for d in item.details) or (Para("", "cell"),)
+    @staticmethod
+    def continued_rows(rows: tuple[tuple[Cell, ...], ...], columns: tuple[float, ...], measure: Measure) -> tuple[int, ...]:
+        """Return the rows kept with the row above: the bar lines of a project, when the project fits
+        on a page (KEEP_ROW_LINES); the lines of a taller one may start a page."""
+        out, block = [], []
+        for i, row in enumerate(rows + ((Cell(()),),)):
+            if block and not row[0].open_above:
+                if sum(estimated_lines(rows[r], columns, measure) for r in block) <= KEEP_ROW_LINES:
+                    out += block[1:]
+                block = []
+            block.append(i)
+        return tuple(out)
+
+    def bar_lines(self, item: Project | Activity) -> list[tuple[list[Para], list[ScheduleEntry]]]:
+        """Return the lines of a row's details cell, grouped by the bar drawn beside them.
+
+        The first group holds the row's own schedule (entries without a label)
+        and the detail lines before the first that has its own schedule; each
+        detail line with a schedule starts a group (its steps follow it); each
+        labelled schedule entry is a line of its own, its label beside its bar
+        (after the row's details, or under its detail line).
+        """
+        groups: list[tuple[list[Para], list[ScheduleEntry]]] = [([], [e for e in item.schedule if not e.label])]
+
+        def labelled(schedule, level: int) -> None:
+            groups.extend(([Para(f"- {self.t(e.label)}", "cell", level=level)], [e]) for e in schedule if e.label)
+
+        def walk(lines, depth: int) -> None:
+            for i, line in enumerate(lines, 1):
+                if depth == 0:
+                    para = Para(f"- {self.t(line.text)}", "cell")
+                else:
+                    mark = f"{self.num.digits(i)}." if depth == 1 else f"({self.num.digits(i)})"
+                    para = Para(f"{mark} {self.t(line.text)}", "cell", level=depth)
+                if line.schedule:  # (its bar, or its labelled entries' below it)
+                    groups.append(([para], [e for e in line.schedule if not e.label]))
+                else:
+                    groups[-1][0].append(para)
+                labelled(line.schedule, depth + 1)
+                walk(line.items, depth + 1)
+
+        walk(item.details, 0)
+        labelled(item.schedule, 0)
         if isinstance(item, Project) and item.funding:
-            details += (Para(f"({self.t(item.funding)})", "cell"),)
+            groups[-1][0].append(Para(f"({self.t(item.funding)})", "cell"))
+        if len(groups) > 1 and not groups[0][0] and not groups[0][1]:
+            groups.pop(0)
+        return groups
+
+    def schedule_row(self, number, item: Project | Activity, budget, parent: Project | None = None) -> list[tuple[Cell, ...]]:
         area = item.area or (parent.area if parent else "")
         units = item.units or (parent.units if parent else [])
-        row = [
-            cell(number, "cell-center"),
-            cell(self.t(item.name)),
-            Cell(details),
-            cell(self.num.money(budget if isinstance(budget, int) else None), "cell-right"),
-            cell(self.t(area)),
-            cell(self.t(", ".join(units)), keep_words=True),
-        ]
-        row += [Cell((), bar=mark) for mark in bar_months(schedule)]
-        return tuple(row)
+        groups = self.bar_lines(item)
+        out = []
+        for g, (paras, schedule) in enumerate(groups):
+            edges = {"open_above": g > 0, "open_below": g < len(groups) - 1}
+            first = g == 0
+            row = [
+                cell(number if first else "", "cell-center", **edges),
+                cell(self.t(item.name) if first else "", **edges),
+                Cell(tuple(paras) or (Para("", "cell"),), **edges),
+                cell(self.num.money(budget if isinstance(budget, int) else None) if first else "", "cell-right", **edges),
+                cell(self.t(area) if first else "", **edges),
+                cell(self.t(", ".join(units)) if first else "", keep_words=True, **edges),
+            ]
+            row += [Cell((), bar=mark, **edges) for mark in bar_months(schedule)]
+            out.append(tuple(row))
+        return out
 
 
 def build_document(plan: OperationsPlan, thai_digits: bool | None = None, parts: tuple[str, ...] | None = None) -> Document:

@@ -38,6 +38,8 @@ from .sheets import (
     OPS_TEXTS,
     PLAN_KINDS,
     SECTIONS,
+    SUBHEADING_KIND,
+    SUBPLAN_KIND,
     YES,
     Column,
     Field,
@@ -182,8 +184,8 @@ class _Reader:
                             self.loc.file,
                             Place(ws.title, f"B{row}", "ประเภทเล่ม").text(),
                             None,
-                            f"ไม่รู้จักประเภทเล่ม {value!r} (ต้องเป็น {' หรือ '.join(BOOK_NAMES.values())})",
-                            f"unknown book type {value!r} (expected {' or '.join(BOOK_NAMES.values())})",
+                            f"ไม่รู้จักประเภทเล่ม '{value}' (ต้องเป็น {' หรือ '.join(BOOK_NAMES.values())})",
+                            f"unknown book type '{value}' (expected {' or '.join(BOOK_NAMES.values())})",
                         )
                     )
         names = {n.strip() for n in self.values.sheetnames}
@@ -271,7 +273,7 @@ class _Reader:
         raise AssertionError(kind)
 
     def _expected(self, place: Place, value: object, thai: str, english: str) -> tuple[bool, None]:
-        self.error(place, f"ต้องเป็น{thai} (พบ {_text(value)!r})", f"expected {english} (found {_text(value)!r})")
+        self.error(place, f"ต้องเป็น{thai} (พบ '{_text(value)}')", f"expected {english} (found '{_text(value)}')")
         return False, None
 
     # -- ข้อมูลแผน --------------------------------------------------------------
@@ -502,7 +504,7 @@ class _Reader:
             section = labels.get(_norm_header(label))
             if section is None:
                 names = ", ".join(s.label for s in sections)
-                self.error(section_place, f"ไม่รู้จักหัวข้อ {label!r} (ใช้ได้: {names})", f"unknown section {label!r} (known: {names})")
+                self.error(section_place, f"ไม่รู้จักหัวข้อ '{label}' (ใช้ได้: {names})", f"unknown section '{label}' (known: {names})")
                 continue
             text = row.value("text")
             if text is None:
@@ -605,7 +607,7 @@ class _Reader:
                 continue
             counters[parent] = counters.get(parent, 0) + 1
             printed = f"{printed_as[parent]}.{counters[parent]}" if parent else str(counters[parent])
-            if printed != code:
+            if printed != code and row.get("number") is None:  # (a เลขที่ prints instead of the order)
                 self.notice(place, f"รหัส {code} จะพิมพ์เป็น {printed} ตามลำดับแถว", f"the code {code} prints as {printed}, by row order")
             out[code] = row
             printed_as[code] = printed
@@ -650,6 +652,7 @@ class _Reader:
                 parent["missions"].append(node)
             nodes[code] = (node, path)
             self.loc.at(path, row.place("code"))
+            self._put(node, "number", row, "number", path)
             self._put(node, "title", row, "title", path)
         data["dimensions"] = dimensions
         self.loc.at(("dimensions",), Place("มิติและภารกิจ"))
@@ -797,9 +800,12 @@ class _Reader:
         data["introduction"] = intro
         self.loc.at(("introduction",), Place("ข้อความ", None, "หัวข้อบทนำ"))
 
-        codes = self._codes(tables["strategies"], 2)
+        codes = self._codes(tables["strategies"], 4)
         strategies: list = []
-        groups_by_code: dict[str, tuple[dict, tuple]] = {}
+        # code → (level, record, path); levels: strategy, sub (หัวข้อย่อย), group (แนวทาง/แผนงาน), subplan (แนวทางย่อย)
+        nodes: dict[str, tuple[str, dict, tuple]] = {}
+        parents_of = {"sub": ("strategy",), "group": ("strategy", "sub"), "subplan": ("group",)}
+        names = {"strategy": "ยุทธศาสตร์", "sub": SUBHEADING_KIND, "group": "แนวทางการพัฒนาหรือแผนงาน", "subplan": SUBPLAN_KIND}
         for code, row in codes.items():
             kind = row.get("kind")
             if kind is not None and kind not in PLAN_KINDS:
@@ -814,28 +820,58 @@ class _Reader:
                 strategies.append(strategy)
                 self.loc.at(path, row.place("code"))
                 self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
-                self._put(strategy, "title", row, "title", path)
-                self._put(strategy, "objective", row, "objective", path)
-                groups_by_code[code] = (strategy, path)
+                for key in ("number", "title", "objective"):
+                    self._put(strategy, key, row, key, path)
+                nodes[code] = ("strategy", strategy, path)
+                continue
+            if kind == "ยุทธศาสตร์":
+                self.error(row.place("kind"), f"รหัส {code} เป็นแนวทางการพัฒนาหรือแผนงาน", f"the code {code} is a plan, not a strategy")
+                continue
+            parent_code = code.rsplit(".", 1)[0]
+            if parent_code not in nodes:
+                continue  # its parent row was refused above
+            above, parent, ppath = nodes[parent_code]
+            if kind == SUBHEADING_KIND:
+                level = "sub"
+            elif kind == SUBPLAN_KIND:
+                level = "subplan"
+            elif kind is not None:
+                level = "group"
+            else:  # a blank kind: the level under the row above
+                level = "subplan" if above == "group" else "group"
+            if above not in parents_of[level]:
+                self.error(
+                    row.place("code"),
+                    f"รหัส {code} ({names[level]}) อยู่ใต้{names[above]} {parent_code} ไม่ได้",
+                    f"the code {code} ({names[level]}) cannot stand under the {names[above]} {parent_code}",
+                )
+                continue
+            if row.get("objective") is not None and level != "sub":
+                self.error(row.place("objective"), "วัตถุประสงค์ใส่ได้เฉพาะแถวยุทธศาสตร์และหัวข้อย่อย", "only strategy and sub-heading rows take an objective")
+                continue
+            if level == "sub":
+                record: dict = {"plans": []}
+                siblings, field = parent.setdefault("subheadings", []), "subheadings"
             else:
-                if kind == "ยุทธศาสตร์":
-                    self.error(row.place("kind"), f"รหัส {code} เป็นแนวทางการพัฒนาหรือแผนงาน", f"the code {code} is a plan, not a strategy")
-                    continue
-                if row.get("objective") is not None:
-                    self.error(row.place("objective"), "วัตถุประสงค์ใส่ได้เฉพาะแถวยุทธศาสตร์", "only strategy rows take an objective")
-                    continue
-                parent = code.split(".")[0]
-                if parent not in groups_by_code:
-                    continue  # its strategy row was refused above
-                strategy, spath = groups_by_code[parent]
-                group: dict = {"projects": []}
-                path = spath + ("plans", len(strategy["plans"]))
-                strategy["plans"].append(group)
-                self.loc.at(path, row.place("code"))
+                record = {"projects": []}
+                siblings, field = parent.setdefault("plans", []), "plans"
+            path = ppath + (field, len(siblings))
+            siblings.append(record)
+            self.loc.at(path, row.place("code"))
+            if level == "sub":
+                self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้หัวข้อนี้"))
+            else:
                 self.loc.at(path + ("projects",), row.place("code").relabel("ไม่มีโครงการในแนวทางนี้"))
-                self._put(group, "kind", row, "kind", path)
-                self._put(group, "title", row, "title", path)
-                groups_by_code[code] = (group, path)
+            if level == "group":
+                self._put(record, "kind", row, "kind", path)
+            for key in ("number", "title") + (("objective",) if level == "sub" else ()):
+                self._put(record, key, row, key, path)
+            nodes[code] = (level, record, path)
+        for level, record, _ in nodes.values():
+            if level == "group" and record.get("plans"):
+                del record["projects"]  # a แนวทาง with แนวทางย่อย holds their projects
+            if level == "strategy" and record.get("subheadings"):
+                del record["plans"]
         data["strategies"] = strategies
         self.loc.at(("strategies",), Place("ยุทธศาสตร์"))
 
@@ -859,10 +895,11 @@ class _Reader:
                 if code is None:
                     self.error(row.place("plan"), "ไม่ได้กรอกรหัสแนวทาง", "the plan code is missing")
                     continue
-                if code not in groups_by_code or "." not in code:
+                if code not in nodes or nodes[code][0] not in ("group", "subplan"):
                     self.error(row.place("plan"), f"ไม่พบแนวทางการพัฒนาหรือแผนงานรหัส {code} ในแผ่นงาน ยุทธศาสตร์", f"no plan coded {code} in the sheet ยุทธศาสตร์")
                     continue
-                group, gpath = groups_by_code[code]
+                _, group, gpath = nodes[code]
+                group.setdefault("projects", [])
                 path = gpath + ("projects", len(group["projects"]))
                 group["projects"].append(record)
                 record["activities"] = []
@@ -910,13 +947,37 @@ class _Reader:
             if not self._refers(row, records, listed, "โครงการ", "project"):
                 continue
             record, path, _ = records[row.get("id")]
+            line = row.get("line")
+            if line is not None:
+                found = self._detail_line(record, path, line)
+                if found is None:
+                    self.error(
+                        row.place("line"),
+                        f"โครงการที่ {row.get('id')} ไม่มีข้อ {line} ในแผ่นงาน รายละเอียด",
+                        f"project {row.get('id')} has no detail line {line} in the sheet รายละเอียด",
+                    )
+                    continue
+                record, path = found
             entry: dict = {}
-            epath = path + ("schedule", len(record["schedule"]))
+            epath = path + ("schedule", len(record.setdefault("schedule", [])))
             record["schedule"].append(entry)
             self.loc.at(epath, row.place("start"))
             for key in ("start", "end", "label"):
                 self._put(entry, key, row, key, epath)
         return data
+
+    @staticmethod
+    def _detail_line(record: dict, path: tuple, number: str) -> tuple[dict, tuple] | None:
+        """Return the detail line numbered ``number`` (2, 2.1 …) of a project's records, and its path."""
+        node, lines, node_path = None, record.get("details", []), path + ("details",)
+        for part in number.split("."):
+            index = int(part) - 1
+            if not 0 <= index < len(lines):
+                return None
+            node, node_path = lines[index], node_path + (index,)
+            lines, parent_path = node["items"], node_path
+            node_path = node_path + ("items",)
+        return node, parent_path
 
     def _refers(self, row: Row, known: dict, listed: set, sheet: str, english: str) -> bool:
         """Return whether ``row``'s number names a record read; report a missing or unknown one once.

@@ -37,6 +37,8 @@ from .sheets import (
     LAST_FORMATTED_ROW,
     LAYOUTS,
     SECTIONS,
+    SUBHEADING_KIND,
+    SUBPLAN_KIND,
     YES,
     Column,
     Field,
@@ -378,12 +380,12 @@ def _anticorruption_rows(plan: AntiCorruptionPlan):
     def missions(list_, prefix):
         for m, mission in enumerate(list_, start=1):
             code = f"{prefix}.{m}"
-            yield "missions", {"code": code, "title": mission.title}
+            yield "missions", {"code": code, "title": mission.title, "number": mission.number}
             items.extend((code, item) for item in mission.items)
             yield from missions(mission.missions, code)
 
     for d, dim in enumerate(plan.dimensions, start=1):
-        yield "missions", {"code": str(d), "title": dim.title}
+        yield "missions", {"code": str(d), "title": dim.title, "number": _text_number(dim.number)}
         yield from missions(dim.missions, str(d))
     for number, (code, item) in enumerate(items, start=1):
         row = {"id": str(number), "mission": code, "kind": item.kind, "name": item.name, "unit": ", ".join(item.unit),
@@ -406,11 +408,24 @@ def _operations_rows(plan: OperationsPlan):
         yield "texts", {"section": INTRO_HEADING.label, "text": section.title}
         yield from _section_rows(INTRO_TEXTS, section, "texts")
     projects = []
+
+    def groups(parent, prefix: str):
+        for g, group in enumerate(parent.plans, start=1):
+            code = f"{prefix}.{g}"
+            yield "strategies", {"code": code, "kind": group.kind, "title": group.title, "number": _text_number(group.number)}
+            projects.extend((code, project) for project in group.projects)
+            for p, sub in enumerate(group.plans, start=1):
+                yield "strategies", {"code": f"{code}.{p}", "kind": SUBPLAN_KIND, "title": sub.title, "number": _text_number(sub.number)}
+                projects.extend((f"{code}.{p}", project) for project in sub.projects)
+
     for s, strategy in enumerate(plan.strategies, start=1):
-        yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective}
-        for g, group in enumerate(strategy.plans, start=1):
-            yield "strategies", {"code": f"{s}.{g}", "kind": group.kind, "title": group.title}
-            projects.extend((f"{s}.{g}", project) for project in group.projects)
+        yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective,
+                             "number": _text_number(strategy.number)}
+        yield from groups(strategy, str(s))
+        for h, sub in enumerate(strategy.subheadings, start=1):
+            yield "strategies", {"code": f"{s}.{h}", "kind": SUBHEADING_KIND, "title": sub.title, "objective": sub.objective,
+                                 "number": _text_number(sub.number)}
+            yield from groups(sub, f"{s}.{h}")
     details, schedule = [], []
     for number, (code, project) in enumerate(projects, start=1):
         records = [(str(number), project, code)]
@@ -421,12 +436,29 @@ def _operations_rows(plan: OperationsPlan):
                 "units": ", ".join(record.units) or None, "funding": getattr(record, "funding", None),
             }
             details += [{"id": ident, "level": level, "text": text} for level, text in flatten(record.details)]
-            schedule += [
-                {"id": ident, "start": month_text(e.start), "end": month_text(e.end) if e.end else None, "label": e.label}
-                for e in record.schedule
-            ]
+            schedule += [_schedule_row(ident, None, e) for e in record.schedule]
+            schedule += [_schedule_row(ident, line, e) for line, detail in _numbered(record.details) for e in detail.schedule]
     for row in details:
         yield "details", row
     for row in schedule:
         yield "schedule", row
 
+
+
+def _schedule_row(ident: str, line: str | None, entry) -> dict:
+    """Return the ระยะเวลา row of one schedule entry (``line``: the detail line it belongs to)."""
+    end = month_text(entry.end) if entry.end else None
+    return {"id": ident, "line": line, "start": month_text(entry.start), "end": end, "label": entry.label}
+
+
+def _numbered(details, prefix: str = ""):
+    """Yield (number, detail line) for detail lines and their steps: 1, 2, 2.1 …"""
+    for i, line in enumerate(details, start=1):
+        number = f"{prefix}{i}"
+        yield number, line
+        yield from _numbered(line.items, number + ".")
+
+
+def _text_number(number: int | None) -> str | None:
+    """Return a printed number as its (text-formatted) cell holds it."""
+    return None if number is None else str(number)
