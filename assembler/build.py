@@ -12,9 +12,10 @@ from .checks import check
 from .document import Document, Toc
 from .errors import Problem, RenderError, ValidationFailed, simple
 from .fonts import find_fonts
-from .records import load
+from .books import BOOKS
+from .loading import load
 from .thai import Numerals
-from .view import PARTS, build_document, present_parts
+from .view import build_document, present_parts
 from .view.common import choose_parts
 
 
@@ -99,10 +100,10 @@ def build(
 def chosen_parts(path: Path, book: str, names: tuple[str, ...]) -> tuple[str, ...]:
     """Return the keys of the parts ``names`` choose in a ``book``; an unknown name is an input error."""
     try:
-        return choose_parts(PARTS[book], names)
+        return choose_parts(BOOKS[book].parts, names)
     except KeyError as exc:
-        known = ", ".join(f"{p.key} ({p.thai})" for p in PARTS[book])
-        thai = {p.key: p.thai for parts in PARTS.values() for p in parts}
+        known = ", ".join(f"{p.key} ({p.thai})" for p in BOOKS[book].parts)
+        thai = {p.key: p.thai for b in BOOKS.values() for p in b.parts}
         name = f"{exc.args[0]} ({thai[exc.args[0]]})" if exc.args[0] in thai else exc.args[0]
         raise simple(
             path,

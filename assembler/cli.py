@@ -60,12 +60,12 @@ def _formats(value: str) -> tuple[str, ...]:
 
 def _parts(value: str) -> tuple[str, ...]:
     """Return the part names of --parts; each must name a part of some book type."""
-    from .view import PARTS
+    from .books import BOOKS
     from .view.common import name_key
 
     chosen = tuple(p.strip() for p in value.split(",") if p.strip())
     keys: dict[str, set[str]] = {}  # a name → the part keys it stands for, over every book type
-    for parts in PARTS.values():
+    for parts in (b.parts for b in BOOKS.values()):
         for part in parts:
             for n in part.names:
                 keys.setdefault(name_key(n), set()).add(part.key)
@@ -217,19 +217,19 @@ def convert(
 @app.command()
 def schema(book: str = typer.Argument(..., help="Book type, e.g. anticorruption.")) -> None:
     """Print the JSON Schema of a book's records."""
-    from .records import BOOKS
+    from .books import BOOKS
 
     if book not in BOOKS:
         _err(f"ไม่รู้จักประเภทเล่ม '{book}' / unknown book type '{book}' (known: {', '.join(BOOKS)})")
         raise typer.Exit(EXIT_INPUT)
-    print(json.dumps(BOOKS[book].model_json_schema(), ensure_ascii=False, indent=2))
+    print(json.dumps(BOOKS[book].model.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 @app.command()
 def parts(book: str = typer.Argument(..., help="Book type (anticorruption, operations) or a records file.")) -> None:
     """List the parts of a book that build --parts can choose, by their English and Thai names."""
-    from .records import BOOKS, load
-    from .view import PARTS
+    from .books import BOOKS
+    from .loading import load
 
     if book not in BOOKS and Path(book).is_file():
         book = load(Path(book))[0].book
@@ -237,7 +237,7 @@ def parts(book: str = typer.Argument(..., help="Book type (anticorruption, opera
         _err(f"ไม่รู้จักประเภทเล่ม {book!r} / unknown book type {book!r} (known: {', '.join(BOOKS)})")
         raise typer.Exit(EXIT_INPUT)
     print(f"ส่วนของเล่ม {book} (ใช้กับ planbook build --parts) / the parts of {book} books (for build --parts):")
-    for part in PARTS[book]:
+    for part in BOOKS[book].parts:
         also = f"  (หรือ/or: {', '.join(part.aliases)})" if part.aliases else ""
         print(f"  {part.key:<14}{part.thai}{also}")
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .build import write_all
 from .errors import Problem, simple
-from .records import BOOKS, WORKBOOK_SUFFIXES, load
+from .books import BOOKS
+from .loading import WORKBOOK_SUFFIXES, load
 from .records.dump import to_json, to_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -55,7 +55,7 @@ print(json.dumps({"import_s": t1 - t0, "build_s": t2 - t1, "cpu_s": usage.ru_uti
 WORKBOOK_CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from assembler.records import load
+from assembler.loading import load
 from assembler.workbook.writer import workbook_from
 plan, _ = load(Path(sys.argv[1]))
 t0 = time.perf_counter()

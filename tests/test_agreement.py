@@ -9,7 +9,7 @@ from lxml import etree
 from assembler.cli import main
 from assembler.document import Table
 from assembler.render.pdf import CONTINUED
-from assembler.records import load
+from assembler.loading import load
 from assembler.view import build_document
 
 from .conftest import EXAMPLE, FIXTURES, normalise, pdf_pages

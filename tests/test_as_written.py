@@ -10,7 +10,7 @@ from lxml import etree
 
 from assembler.cli import main
 from assembler.document import Para, Table
-from assembler.records import load
+from assembler.loading import load
 from assembler.view import build_document
 
 from .conftest import FIXTURES, normalise, pdf_pages

@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from pythainlp.tokenize import tcc
 
 from assembler.fonts import find_fonts
-from assembler.records import load
+from assembler.loading import load
 from assembler.render.docx import render_docx
 from assembler.render.docx_fonts import DIGIT_FAMILY, obfuscate
 from assembler.thai import is_word, segment

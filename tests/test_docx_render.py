@@ -22,9 +22,9 @@ from assembler.document import (
     grid,
     text_blocks,
 )
-from assembler.records import load
+from assembler.loading import load
 from assembler.render.docx import TEXT_WIDTH, bookmark_name, render_docx
-from assembler.view.anticorruption import build_document
+from assembler.books.anticorruption.view import build_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "anticorruption.yaml"

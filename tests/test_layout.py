@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from assembler.document import Cell, Document, Para, Section, Table, grid_cells
-from assembler.records import load
+from assembler.loading import load
 from assembler.render import pdf as pdf_render
 from assembler.render.docx import cm, render_docx
 from assembler.tablelayout import (
@@ -357,7 +357,7 @@ def test_borders_are_complete_at_every_page_break(matrix_pdf):
 
 
 def test_the_form_code_follows_the_books_digits():
-    from assembler.records import load as load_records
+    from assembler.loading import load as load_records
 
     examples = sorted((EXAMPLE.parent).glob("operations-*.yaml"))
     seen = set()

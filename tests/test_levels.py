@@ -7,7 +7,7 @@ from __future__ import annotations
 from openpyxl import load_workbook
 
 from assembler.cli import main
-from assembler.records import load
+from assembler.loading import load
 from assembler.view import build_document
 
 from .conftest import FIXTURES, normalise, pdf_pages

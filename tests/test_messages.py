@@ -8,7 +8,7 @@ import pytest
 from assembler.checks import check
 from assembler.errors import InputError
 from assembler.messages import MESSAGES, baht, say
-from assembler.records import load
+from assembler.loading import load
 
 from .conftest import FIXTURES
 

@@ -9,7 +9,7 @@ from lxml import etree
 from assembler.checks import check
 from assembler.cli import main
 from assembler.document import Table, Toc
-from assembler.records import load
+from assembler.loading import load
 from assembler.view import build_document
 
 from .conftest import FIXTURES, normalise, pdf_pages

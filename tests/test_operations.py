@@ -11,11 +11,11 @@ import yaml
 from lxml import etree
 
 from assembler.cli import main
-from assembler.records import load
-from assembler.records.operations import fiscal_index
+from assembler.loading import load
+from assembler.records.months import fiscal_index
 from assembler.thai import FISCAL_MONTHS, MONTHS_ABBR
 from assembler.view import build_document
-from assembler.view.operations import shares
+from assembler.books.operations.view import shares
 
 from .conftest import FIXTURES, normalise
 

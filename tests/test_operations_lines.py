@@ -9,7 +9,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from assembler.cli import main
-from assembler.records import load
+from assembler.loading import load
 from assembler.thai import FISCAL_MONTHS, MONTHS_ABBR
 from assembler.view import build_document
 

@@ -6,7 +6,7 @@ import json
 
 from assembler.cli import main
 from assembler.document import Para, Toc
-from assembler.records import load
+from assembler.loading import load
 from assembler.view import build_document
 
 from .conftest import FIXTURES, normalise, pdf_pages

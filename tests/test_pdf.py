@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assembler.cli import main
 from assembler.document import Para, Table, grid_cells
-from assembler.records import load
+from assembler.loading import load
 from assembler.tablelayout import BOLD_STYLES, PT_PER_CM, RULE_PT, Measure
 from assembler.thai import Numerals, segment, syllables
 from assembler.view import build_document

@@ -6,9 +6,9 @@ from collections import Counter
 import yaml
 
 from assembler.document import Para, Table
-from assembler.records import load
+from assembler.loading import load
 from assembler.thai import Numerals
-from assembler.view.anticorruption import build_document
+from assembler.books.anticorruption.view import build_document
 
 from .conftest import EXAMPLE
 

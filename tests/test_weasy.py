@@ -13,7 +13,7 @@ import pytest
 import weasyprint
 
 from assembler.document import Para, text_blocks
-from assembler.records import load
+from assembler.loading import load
 from assembler.render import weasy
 from assembler.render.pdf import ZWSP, thai_markup
 from assembler.view import build_document

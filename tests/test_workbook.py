@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assembler.cli import main
-from assembler.records import load
+from assembler.loading import load
 
 from .conftest import FIXTURES, ROOT
 

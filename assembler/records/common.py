@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, ClassVar, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -16,6 +16,13 @@ class Record(BaseModel):
     """Base of every records model: unknown fields are errors, text is trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    #: list fields a records file writes as one value when they hold one text (unit: กวช.)
+    ONE_AS_TEXT: ClassVar[frozenset[str]] = frozenset()
+
+    def short(self) -> object:
+        """Return the short form a person writes for this value (records/dump.py), or None."""
+        return ...
 
 
 Text = Annotated[str, Field(min_length=1)]
@@ -95,6 +102,9 @@ def _list_entry(value: object) -> object:
 
 class ListEntry(Record):
     """One entry of a numbered list; ``items`` nests a sub-list under it."""
+
+    def short(self) -> object:
+        return self.text if not self.items else ...
 
     text: Text
     items: list["Entry"] = []

@@ -11,42 +11,15 @@ import json
 import yaml
 from pydantic import BaseModel
 
-from .anticorruption import Budget, Detail, DetailBudget, Item, Period, Step, Table, Targets
-from .common import ListEntry
-from .operations import DetailLine, ScheduleEntry, month_text
-
-
-#: list fields written as one value when they hold one plain text (unit: กวช.)
-ONE_AS_TEXT = {(Item, "unit"), (Detail, "area"), (Detail, "responsible"), (DetailBudget, "text")}
+from .common import Record
 
 
 def plain(value: object) -> object:
     """Return ``value`` (a records model or part of one) as YAML-ready data."""
-    if isinstance(value, Step) and not (value.table or value.items):
-        return value.text
-    if isinstance(value, Table):
-        return plain(value.rows)
-    if isinstance(value, Period) and not value.months:
-        return value.text
-    if isinstance(value, DetailBudget) and value.blank:
-        return ""
-    if isinstance(value, DetailBudget) and value.text and value == DetailBudget(text=value.text):
-        return value.text[0] if len(value.text) == 1 else plain(value.text)
-    if isinstance(value, Budget):
-        return {y: a for y, a in value.years.items()} if value.years else value.every_year
-    if isinstance(value, ListEntry) and not value.items:
-        return value.text
-    if isinstance(value, DetailLine) and not value.items and not value.schedule:
-        return value.text
-    if isinstance(value, Targets) and not (value.quantitative or value.qualitative):
-        return plain(value.items)
-    if isinstance(value, ScheduleEntry):
-        out = {"start": month_text(value.start)}
-        if value.end:
-            out["end"] = month_text(value.end)
-        if value.label:
-            out["label"] = value.label
-        return out
+    if isinstance(value, Record):
+        short = value.short()  # the short form a person writes (unit: กวช., a step as its text …)
+        if short is not ...:
+            return plain(short)
     if isinstance(value, BaseModel):
         out = {}
         for name, info in type(value).model_fields.items():
@@ -54,7 +27,7 @@ def plain(value: object) -> object:
             if not info.is_required() and field_value == info.get_default(call_default_factory=True):
                 continue
             out[name] = plain(field_value)
-            if (type(value), name) in ONE_AS_TEXT and isinstance(out[name], list) and len(out[name]) == 1:
+            if name in getattr(value, "ONE_AS_TEXT", ()) and isinstance(out[name], list) and len(out[name]) == 1:
                 if isinstance(out[name][0], str):
                     out[name] = out[name][0]
         return out

@@ -265,8 +265,8 @@ class Breaks:
             split[key] = {row: None for row in rows}  # None: write the row whole again
         for key, rows in pages_of.items():
             firsts = {}
-            for row, pages in sorted(rows.items()):
-                for page in pages:
+            for row, on_pages in sorted(rows.items()):
+                for page in on_pages:
                     firsts.setdefault(page, row)
             starts[key] = frozenset(row for page, row in firsts.items() if page != min(firsts))
             split.setdefault(key, {}).update({row: (shown[key][row],) for row in cut.get(key, ())})

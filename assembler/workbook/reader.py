@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import InputError, Place, Problem, WorkbookLocated, simple
-from ..records.operations import parse_month
+from ..records.months import parse_month
 from ..thai import parse_number
 from ..ziputil import UnsafeArchive, check_archive, check_size
 from .sheets import (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..records.anticorruption import KINDS
+from ..books.anticorruption.records import KINDS
 from ..thai import FISCAL_MONTHS, MONTHS_ABBR, NOT_BUDGETED
 
 HEADER_ROW = 1

@@ -15,10 +15,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..records import BOOKS
-from ..records.anticorruption import AntiCorruptionPlan
+from ..books import BOOKS
+from ..books.anticorruption.records import AntiCorruptionPlan
+from ..books.operations.records import OperationsPlan
 from ..records.common import ListEntry
-from ..records.operations import OperationsPlan, month_text
+from ..records.months import month_text
 from ..thai import NOT_BUDGETED
 from ..ziputil import repack
 from .sheets import (
@@ -139,7 +140,7 @@ class _Writer:
         if field.key == "book":
             return [BOOK_NAMES[self.book]]
         if plan is None:
-            value = _default(BOOKS[self.book], field.key)
+            value = _default(BOOKS[self.book].model, field.key)
             if value is None:
                 return []
         elif field.key == "plan.first":

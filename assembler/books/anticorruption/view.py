@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..document import Cell, Document, Para, Section, Table, TocEntry
-from ..records.anticorruption import (
+from ...document import Cell, Document, Para, Section, Table, TocEntry
+from .records import (
     KINDS,
     AntiCorruptionPlan,
     Dimension,
@@ -20,12 +20,12 @@ from ..records.anticorruption import (
     Step,
     mission_code,
 )
-from ..records.anticorruption import Table as StepTable
-from ..records.common import ListEntry
-from ..tablelayout import TABLE_LINE, TEXT_WIDTH_CM, fits, table_columns
-from ..thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
-from . import common
-from .common import front_matter, head
+from .records import Table as StepTable
+from ...records.common import ListEntry
+from ...tablelayout import TABLE_LINE, TEXT_WIDTH_CM, fits, table_columns
+from ...thai import DASH, NOT_BUDGETED, Numerals, baht_in_words
+from ...view import common
+from ...view.common import front_matter, head
 
 SWOT_HEADERS = (
     ("จุดแข็ง (Strength)", "จุดอ่อน (Weakness)"),

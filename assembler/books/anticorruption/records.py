@@ -18,12 +18,12 @@ model computes them.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, ClassVar, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ..messages import RecordsValueError
-from .common import Amount, Code, Entry, Foreword, Number, Organisation, Record, Text, Unit, parse_amount
+from ...messages import RecordsValueError
+from ...records.common import Amount, Code, Entry, Foreword, Number, Organisation, Record, Text, Unit, parse_amount
 
 KINDS = ("โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน")
 ItemKind = Literal["โครงการ", "กิจกรรม", "มาตรการ", "แนวปฏิบัติงาน"]
@@ -66,6 +66,9 @@ class Introduction(Record):
 class Targets(Record):
     """๔ เป้าหมาย/ผลผลิต, as one list or split into เชิงปริมาณ / เชิงคุณภาพ."""
 
+    def short(self) -> object:
+        return self.items if not (self.quantitative or self.qualitative) else ...
+
     items: list[Entry] = []
     quantitative: list[Entry] = []
     qualitative: list[Entry] = []
@@ -101,6 +104,9 @@ def _period(value: object) -> object:
 
 class Period(Record):
     """๗ ระยะเวลาดำเนินการ: first and last month, Buddhist era (2565-10), or text as written."""
+
+    def short(self) -> object:
+        return self.text if not self.months else ...
 
     start: Optional[Month] = Field(default=None, description="เดือนเริ่ม ปี พ.ศ.-เดือน เช่น 2564-10")
     end: Optional[Month] = Field(default=None, description="เดือนสิ้นสุด เช่น 2565-09")
@@ -157,6 +163,15 @@ class DetailBudget(Record):
     amounts of the matrix (ปีละ …, รวม …); then ``note``.
     """
 
+    ONE_AS_TEXT: ClassVar[frozenset[str]] = frozenset({"text"})
+
+    def short(self) -> object:
+        if self.blank:
+            return ""
+        if self.text and self == DetailBudget(text=self.text):
+            return self.text[0] if len(self.text) == 1 else self.text
+        return ...
+
     per_year: Amount = Field(default=None, description="จำนวนต่อปีตามที่รายละเอียดโครงการระบุ")
     total: Amount = Field(default=None, description="รวมทั้งแผนตามที่รายละเอียดโครงการระบุ")
     text: Lines = Field(
@@ -189,6 +204,9 @@ def _cell(value: object) -> object:
 class Table(Record):
     """A simple table inside a ๖ step: the first row is the header, every row the same width."""
 
+    def short(self) -> object:
+        return self.rows
+
     rows: list[list[Annotated[str, BeforeValidator(_cell)]]] = Field(min_length=2)
 
     @model_validator(mode="after")
@@ -213,6 +231,9 @@ def _step(value: object) -> object:
 class Step(Record):
     """A ๖ วิธีดำเนินการ step: text, an optional table (a committee), then sub-steps."""
 
+    def short(self) -> object:
+        return self.text if not (self.table or self.items) else ...
+
     text: Text
     table: Optional[Annotated[Table, BeforeValidator(_table, json_schema_input_type=Union[list[list[Union[str, int]]], Table])]] = Field(
         default=None, description="ตารางใต้ขั้นตอน: แถวแรกเป็นหัวตาราง เช่น [[ตำแหน่ง, จำนวน, หน้าที่], [...]]"
@@ -222,6 +243,8 @@ class Step(Record):
 
 class Detail(Record):
     """ส่วนที่ ๓: the ten-section detail sheet of one item."""
+
+    ONE_AS_TEXT: ClassVar[frozenset[str]] = frozenset({"area", "responsible"})
 
     rationale: list[Text] = Field(min_length=1, description="๒ หลักการและเหตุผล (ย่อหน้า)")
     objectives: list[Entry] = Field(min_length=1, description="๓ วัตถุประสงค์")
@@ -260,12 +283,17 @@ def _budget(value: object) -> object:
 class Budget(Record):
     """Budget per plan year; a single value in records means every year."""
 
+    def short(self) -> object:
+        return dict(self.years) if self.years else self.every_year
+
     every_year: Amount = None
     years: dict[int, Amount] = {}
 
 
 class Item(Record):
     """A โครงการ, กิจกรรม, มาตรการ or แนวปฏิบัติงาน."""
+
+    ONE_AS_TEXT: ClassVar[frozenset[str]] = frozenset({"unit"})
 
     kind: ItemKind
     name: Text = Field(description="ชื่อตามที่พิมพ์ เช่น โครงการรวมพลังสร้างเมืองสีขาว")

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from ..document import Cell, Document, Para, Section, Table, TocEntry
-from ..records.operations import (
+from ...document import Cell, Document, Para, Section, Table, TocEntry
+from .records import (
     Activity,
     OperationsPlan,
     PlanGroup,
@@ -20,12 +20,12 @@ from ..records.operations import (
     Strategy,
     SubHeading,
     SubPlan,
-    fiscal_index,
 )
-from ..tablelayout import PT_PER_CM, TABLE_LINE, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
-from ..thai import FISCAL_MONTHS, MONTHS_ABBR, Numerals
-from . import common
-from .common import cell, head
+from ...records.months import fiscal_index
+from ...tablelayout import PT_PER_CM, TABLE_LINE, TEXT_WIDTH_CM, Measure, shortest_rows, table_columns
+from ...thai import FISCAL_MONTHS, MONTHS_ABBR, Numerals
+from ...view import common
+from ...view.common import cell, head
 
 #: ผด.02 text size unless the records' layout sets one, and its cell padding
 SCHEDULE_FONT_PT = 12.0
