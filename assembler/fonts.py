@@ -14,9 +14,13 @@ from .errors import RenderError
 
 
 def project_root() -> Path:
-    """Return the folder holding templates/ and fonts/ (PLANBOOK_HOME overrides)."""
+    """Return the folder holding templates/ and fonts/: the checkout's top level, or
+    assembler/data/ in an installed wheel (PLANBOOK_HOME overrides)."""
     home = os.environ.get("PLANBOOK_HOME")
-    return Path(home) if home else Path(__file__).resolve().parent.parent
+    if home:
+        return Path(home)
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if (checkout / "templates").is_dir() else Path(__file__).resolve().parent / "data"
 
 
 @dataclass(frozen=True)
