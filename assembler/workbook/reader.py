@@ -26,25 +26,17 @@ from ..records.months import parse_month
 from ..thai import parse_number
 from ..ziputil import UnsafeArchive, check_archive, check_size
 from .sheets import (
-    BOOK_NAMES,
-    FOREWORD_TEXTS,
     INFO_COLUMNS,
     INFO_KEY,
     INFO_NAME,
     INSTRUCTIONS_NAME,
-    INTRO_HEADING,
-    INTRO_TEXTS,
-    LAYOUTS,
-    OPS_TEXTS,
-    PLAN_KINDS,
-    SECTIONS,
-    SUBHEADING_KIND,
-    SUBPLAN_KIND,
     YES,
     Column,
     Field,
     Section,
     Sheet,
+    book_names,
+    layout,
 )
 
 ERROR_VALUES = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
@@ -144,7 +136,7 @@ class _Reader:
     # -- the whole workbook ----------------------------------------------------------
     def read(self) -> tuple[dict, WorkbookLocated]:
         book = self._book()
-        info, sheets = LAYOUTS[book]
+        info, sheets = layout(book)
         form = self._form(info)
         tables = {sheet.key: self._table(sheet) for sheet in sheets}
         for name in self.values.sheetnames:
@@ -152,7 +144,9 @@ class _Reader:
                 self.notice(Place(name), "แผ่นงานนี้ไม่ได้ใช้สร้างเล่ม จึงข้ามไป", "this sheet is not part of the records; skipped")
         if self.errors:
             raise InputError(self.errors)
-        data = self._anticorruption(form, tables) if book == "anticorruption" else self._operations(form, tables)
+        from ..books import BOOKS
+
+        data = BOOKS[book].workbook.read(self, form, tables)
         if self.errors:
             raise InputError(self.errors)
         return data, self.loc
@@ -176,7 +170,7 @@ class _Reader:
             for row in range(1, min(ws.max_row, 200) + 1):
                 if _norm_header(ws.cell(row, 1).value) == _norm_header("ประเภทเล่ม"):
                     value = _text(ws.cell(row, 2).value or "")
-                    for key, name in BOOK_NAMES.items():
+                    for key, name in book_names().items():
                         if value in (key, name):
                             return key
                     raise InputError(
@@ -184,14 +178,16 @@ class _Reader:
                             self.loc.file,
                             Place(ws.title, f"B{row}", "ประเภทเล่ม").text(),
                             None,
-                            f"ไม่รู้จักประเภทเล่ม '{value}' (ต้องเป็น {' หรือ '.join(BOOK_NAMES.values())})",
-                            f"unknown book type '{value}' (expected {' or '.join(BOOK_NAMES.values())})",
+                            f"ไม่รู้จักประเภทเล่ม '{value}' (ต้องเป็น {' หรือ '.join(book_names().values())})",
+                            f"unknown book type '{value}' (expected {' or '.join(book_names().values())})",
                         )
                     )
         names = {n.strip() for n in self.values.sheetnames}
-        for book, (_, sheets) in LAYOUTS.items():
-            own = {s.name for s in sheets} - {s.name for s in LAYOUTS["operations" if book == "anticorruption" else "anticorruption"][1]}
-            if own & names:
+        # no ข้อมูลแผน sheet: a sheet only one book type has tells
+        sheets = {book: {s.name for s in layout(book)[1]} for book in book_names()}
+        for book, own in sheets.items():
+            others = set().union(*(n for b, n in sheets.items() if b != book))
+            if (own - others) & names:
                 return book
         raise simple(
             self.path,
@@ -613,133 +609,8 @@ class _Reader:
             printed_as[code] = printed
         return out
 
-    # -- anticorruption --------------------------------------------------------
-    def _anticorruption(self, form: dict, tables: dict) -> dict:
-        sections = SECTIONS["anticorruption"]
-        data: dict = {"book": "anticorruption"}
-        self._info(data, form, skip=("book", "plan.first", "plan.last"))
-        first, last = (form.get(k, [None])[0] for k in ("plan.first", "plan.last"))
-        plan = data.setdefault("plan", {})
-        years: list[int] = []
-        if first is not None and last is not None:
-            if not 2 <= last.value - first.value <= 3:
-                self.error(
-                    last.place,
-                    f"แผนต้องครอบคลุม ๓ หรือ ๔ ปี (ปีแรก {first.value} ปีสุดท้าย {last.value})",
-                    f"a plan covers 3 or 4 years (first {first.value}, last {last.value})",
-                )
-            else:
-                years = list(range(first.value, last.value + 1))
-                plan["years"] = years
-                for i in range(len(years)):
-                    self.loc.at(("plan", "years", i), first.place)
-        self.loc.at(("plan", "years"), first.place if first else self.loc.places[("plan", "first")])
-        self._units(data, tables["units"])
-        self._fill_sections(data, (), self._sectioned(tables["texts"], sections["texts"]), sections["texts"], sheet="ข้อความ")
-        drop_empty(data, ("foreword", "introduction"))  # parts without rows are left out of the book
-
-        codes = self._codes(tables["missions"], 3)
-        nodes: dict[str, tuple[dict, tuple]] = {}
-        dimensions: list = []
-        for code, row in codes.items():
-            parts = code.split(".")
-            if len(parts) == 1:
-                node, path = {"missions": []}, ("dimensions", len(dimensions))
-                dimensions.append(node)
-            else:
-                parent, ppath = nodes[".".join(parts[:-1])]
-                node, path = {"items": [], "missions": []}, ppath + ("missions", len(parent["missions"]))
-                parent["missions"].append(node)
-            nodes[code] = (node, path)
-            self.loc.at(path, row.place("code"))
-            self._put(node, "number", row, "number", path)
-            self._put(node, "title", row, "title", path)
-        data["dimensions"] = dimensions
-        self.loc.at(("dimensions",), Place("มิติและภารกิจ"))
-
-        items: dict[str, tuple[dict, tuple, Row]] = {}
-        for row in tables["items"]:
-            code = row.get("mission")
-            if code is None:
-                self.error(row.place("mission"), "ไม่ได้กรอกรหัสภารกิจ", "the mission code is missing")
-                continue
-            if code not in nodes:
-                self.error(row.place("mission"), f"ไม่พบภารกิจรหัส {code} ในแผ่นงาน มิติและภารกิจ", f"no mission {code} in the sheet มิติและภารกิจ")
-                continue
-            if "." not in code:
-                self.error(row.place("mission"), f"รหัส {code} เป็นมิติ ต้องระบุภารกิจ เช่น {code}.1", f"{code} is a dimension; name a mission such as {code}.1")
-                continue
-            mission, mpath = nodes[code]
-            item: dict = {}
-            path = mpath + ("items", len(mission["items"]))
-            mission["items"].append(item)
-            self.loc.at(path, row.place("mission"))
-            for key in ("kind", "name", "unit", "remarks"):
-                self._put(item, key, row, key, path)
-            if isinstance(item.get("unit"), str) and "," in item["unit"]:
-                item["unit"] = [u.strip() for u in item["unit"].split(",") if u.strip()]
-            self._budget(item, row, path, years)
-            ident = row.get("id")
-            if ident is not None:
-                if ident in items:
-                    self.error(row.place("id"), f"เลขที่ {ident} ซ้ำกับแถว {items[ident][2].number}", f"the number {ident} repeats row {items[ident][2].number}")
-                else:
-                    items[ident] = (item, path, row)
-
-        details: dict[str, list] = {}
-        listed = {row.get("id") for row in tables["items"]}
-        for found in self._sectioned(tables["details"], sections["details"]):
-            if self._refers(found[0], items, listed, "รายการ", "item"):
-                details.setdefault(found[0].get("id"), []).append(found)
-        for ident, rows in details.items():
-            item, path, _ = items[ident]
-            detail: dict = {}
-            first_place = rows[0][0].place("id")
-            dpath = path + ("detail",)
-            self.loc.at(dpath, first_place.relabel(f"รายละเอียดของรายการที่ {ident}"))
-            for section in sections["details"]:
-                self.loc.at(dpath + tuple(section.target.split(".")), first_place.relabel(f"ที่ {ident}: {section.label}"))
-            self._fill_sections(detail, dpath, rows, sections["details"], f"ที่ {ident}: ")
-            item["detail"] = detail
-        return data
-
-    def _budget(self, item: dict, row: Row, path: tuple, years: list[int]) -> None:
-        every = row.value("every_year")
-        per_year: dict[int, Value] = {}
-        for key in row.values:
-            cell = row.value(key)
-            if key.startswith("year:"):
-                per_year[int(key[5:])] = cell
-            elif key.startswith("year#"):
-                index = int(key[5:]) - 1
-                if index >= len(years):
-                    self.error(
-                        cell.place,
-                        f"แผนมี {len(years)} ปี จึงไม่มีปีที่ {index + 1}",
-                        f"the plan has {len(years)} years, so there is no year {index + 1}",
-                    )
-                else:
-                    per_year[years[index]] = cell
-        self.loc.at(path + ("budget",), row.places.get("every_year", row.place("mission")))
-        if every is not None and per_year:
-            self.error(
-                every.place,
-                "กรอกงบประมาณทุกปี หรือกรอกรายปี อย่างใดอย่างหนึ่ง",
-                "give the budget for every year or year by year, not both",
-            )
-            return
-        if every is not None:
-            item["budget"] = every.value
-            self.loc.at(path + ("budget", "every_year"), every.place)
-        elif per_year:
-            item["budget"] = {year: cell.value for year, cell in per_year.items()}
-            for year, cell in per_year.items():
-                self.loc.at(path + ("budget", year), cell.place)
-                self.loc.at(path + ("budget", "years", year), cell.place)
-
-    # -- shared parts --------------------------------------------------------------
     def _info(self, data: dict, form: dict, skip: tuple = ()) -> None:
-        info, _ = LAYOUTS[data["book"]]
+        info, _ = layout(data["book"])
         for field in info:
             if field.key in skip:
                 continue
@@ -770,214 +641,6 @@ class _Reader:
             units.append(unit)
         data["units"] = units
         self.loc.at(("units",), Place("หน่วยงาน"))
-
-    # -- operations ------------------------------------------------------------
-    def _operations(self, form: dict, tables: dict) -> dict:
-        data: dict = {"book": "operations"}
-        self._info(data, form, skip=("book",))
-        self._units(data, tables["units"])
-        found = self._sectioned(tables["texts"], OPS_TEXTS)
-        self._fill_sections(data, (), [f for f in found if f[1] in FOREWORD_TEXTS], FOREWORD_TEXTS, sheet="ข้อความ")
-        drop_empty(data, ("foreword",))
-        intro: list = []
-        groups: list[list] = []
-        for f in found:
-            row, section, level, text = f
-            if section is INTRO_HEADING:
-                path = ("introduction", len(intro))
-                intro.append({"title": text.value})
-                self.loc.at(path, text.place)
-                self.loc.at(path + ("title",), text.place)
-                groups.append([])
-            elif section in FOREWORD_TEXTS:
-                continue
-            elif not intro:
-                self.error(text.place, "ต้องมีแถว หัวข้อบทนำ ก่อนย่อหน้าหรือข้อของบทนำ", "an introduction paragraph or entry needs a หัวข้อบทนำ row above it")
-            else:
-                groups[-1].append(f)
-        for i, (section, rows) in enumerate(zip(intro, groups)):
-            self._fill_sections(section, ("introduction", i), rows, INTRO_TEXTS)
-        data["introduction"] = intro
-        self.loc.at(("introduction",), Place("ข้อความ", None, "หัวข้อบทนำ"))
-
-        codes = self._codes(tables["strategies"], 4)
-        strategies: list = []
-        # code → (level, record, path); levels: strategy, sub (หัวข้อย่อย), group (แนวทาง/แผนงาน), subplan (แนวทางย่อย)
-        nodes: dict[str, tuple[str, dict, tuple]] = {}
-        parents_of = {"sub": ("strategy",), "group": ("strategy", "sub"), "subplan": ("group",)}
-        names = {"strategy": "ยุทธศาสตร์", "sub": SUBHEADING_KIND, "group": "แนวทางการพัฒนาหรือแผนงาน", "subplan": SUBPLAN_KIND}
-        for code, row in codes.items():
-            kind = row.get("kind")
-            if kind is not None and kind not in PLAN_KINDS:
-                self._expected(row.place("kind"), kind, " หรือ ".join(PLAN_KINDS), " or ".join(PLAN_KINDS))
-                continue
-            if "." not in code:
-                if kind not in (None, "ยุทธศาสตร์"):
-                    self.error(row.place("kind"), f"รหัส {code} เป็นยุทธศาสตร์ (แนวทางใช้รหัส {code}.1)", f"the code {code} is a strategy (plans are coded {code}.1)")
-                    continue
-                path = ("strategies", len(strategies))
-                strategy: dict = {"plans": []}
-                strategies.append(strategy)
-                self.loc.at(path, row.place("code"))
-                self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้ยุทธศาสตร์นี้"))
-                for key in ("number", "title", "objective"):
-                    self._put(strategy, key, row, key, path)
-                nodes[code] = ("strategy", strategy, path)
-                continue
-            if kind == "ยุทธศาสตร์":
-                self.error(row.place("kind"), f"รหัส {code} เป็นแนวทางการพัฒนาหรือแผนงาน", f"the code {code} is a plan, not a strategy")
-                continue
-            parent_code = code.rsplit(".", 1)[0]
-            if parent_code not in nodes:
-                continue  # its parent row was refused above
-            above, parent, ppath = nodes[parent_code]
-            if kind == SUBHEADING_KIND:
-                level = "sub"
-            elif kind == SUBPLAN_KIND:
-                level = "subplan"
-            elif kind is not None:
-                level = "group"
-            else:  # a blank kind: the level under the row above
-                level = "subplan" if above == "group" else "group"
-            if above not in parents_of[level]:
-                self.error(
-                    row.place("code"),
-                    f"รหัส {code} ({names[level]}) อยู่ใต้{names[above]} {parent_code} ไม่ได้",
-                    f"the code {code} ({names[level]}) cannot stand under the {names[above]} {parent_code}",
-                )
-                continue
-            if row.get("objective") is not None and level != "sub":
-                self.error(row.place("objective"), "วัตถุประสงค์ใส่ได้เฉพาะแถวยุทธศาสตร์และหัวข้อย่อย", "only strategy and sub-heading rows take an objective")
-                continue
-            if level == "sub":
-                record: dict = {"plans": []}
-                siblings, field = parent.setdefault("subheadings", []), "subheadings"
-            else:
-                record = {"projects": []}
-                siblings, field = parent.setdefault("plans", []), "plans"
-            path = ppath + (field, len(siblings))
-            siblings.append(record)
-            self.loc.at(path, row.place("code"))
-            if level == "sub":
-                self.loc.at(path + ("plans",), row.place("code").relabel("ไม่มีแนวทางการพัฒนาหรือแผนงานใต้หัวข้อนี้"))
-            else:
-                self.loc.at(path + ("projects",), row.place("code").relabel("ไม่มีโครงการในแนวทางนี้"))
-            if level == "group":
-                self._put(record, "kind", row, "kind", path)
-            for key in ("number", "title") + (("objective",) if level == "sub" else ()):
-                self._put(record, key, row, key, path)
-            nodes[code] = (level, record, path)
-        for level, record, _ in nodes.values():
-            if level == "group" and record.get("plans"):
-                del record["projects"]  # a แนวทาง with แนวทางย่อย holds their projects
-            if level == "strategy" and record.get("subheadings"):
-                del record["plans"]
-        data["strategies"] = strategies
-        self.loc.at(("strategies",), Place("ยุทธศาสตร์"))
-
-        records: dict[str, tuple[dict, tuple, Row]] = {}
-        for row in tables["projects"]:
-            ident = row.get("id")
-            if ident is None:
-                self.error(row.place("id"), "ไม่ได้กรอกเลขที่", "the number is missing")
-                continue
-            place = row.place("id")
-            if ident in records:
-                self.error(place, f"เลขที่ {ident} ซ้ำกับแถว {records[ident][2].number}", f"the number {ident} repeats row {records[ident][2].number}")
-                continue
-            parts = ident.split(".")
-            if len(parts) > 2:
-                self.error(place, f"เลขที่ {ident} ลึกเกินไป (1 = โครงการ, 1.1 = กิจกรรมย่อย)", f"the number {ident} is too deep (1 = project, 1.1 = sub-activity)")
-                continue
-            record: dict = {"details": [], "schedule": []}
-            if len(parts) == 1:
-                code = row.get("plan")
-                if code is None:
-                    self.error(row.place("plan"), "ไม่ได้กรอกรหัสแนวทาง", "the plan code is missing")
-                    continue
-                if code not in nodes or nodes[code][0] not in ("group", "subplan"):
-                    self.error(row.place("plan"), f"ไม่พบแนวทางการพัฒนาหรือแผนงานรหัส {code} ในแผ่นงาน ยุทธศาสตร์", f"no plan coded {code} in the sheet ยุทธศาสตร์")
-                    continue
-                _, group, gpath = nodes[code]
-                group.setdefault("projects", [])
-                path = gpath + ("projects", len(group["projects"]))
-                group["projects"].append(record)
-                record["activities"] = []
-                self._put(record, "funding", row, "funding", path)
-            else:
-                parent = records.get(parts[0])
-                if parent is None or "activities" not in parent[0]:
-                    self.error(place, f"ไม่พบโครงการเลขที่ {parts[0]} ในแถวก่อนหน้า", f"no project number {parts[0]} above this row")
-                    continue
-                code = row.get("plan")
-                if code is not None and code != parent[2].get("plan"):
-                    self.error(row.place("plan"), "กิจกรรมย่อยอยู่ในแนวทางเดียวกับโครงการ: เว้นช่องนี้ว่าง", "a sub-activity belongs to its project's plan: leave this cell blank")
-                    continue
-                if row.get("funding") is not None:
-                    self.error(row.place("funding"), "แหล่งงบประมาณใส่ได้เฉพาะแถวโครงการ", "only project rows take a funding source")
-                    continue
-                path = parent[1] + ("activities", len(parent[0]["activities"]))
-                parent[0]["activities"].append(record)
-            records[ident] = (record, path, row)
-            self.loc.at(path, place)
-            self.loc.at(path + ("schedule",), place.relabel(f"ที่ {ident}: ไม่มีแถวในแผ่นงาน ระยะเวลา"))
-            for key in ("name", "budget", "area"):
-                self._put(record, key, row, key, path)
-            units = row.value("units")
-            if units is not None:
-                record["units"] = [u.strip() for u in re.split(r"[,;\n]+", units.value) if u.strip()]
-                for i in range(len(record["units"])):
-                    self.loc.at(path + ("units", i), units.place)
-            self.loc.at(path + ("units",), row.place("units"))
-
-        entries: dict[str, list] = {}
-        listed = {row.get("id") for row in tables["projects"]}
-        for row in tables["details"]:
-            text = row.value("text")
-            if not self._refers(row, records, listed, "โครงการ", "project"):
-                continue
-            if text is None:
-                self.error(row.place("text"), "แถวนี้ไม่มีข้อความ", "the row has no text")
-                continue
-            entries.setdefault(row.get("id"), []).append((row.get("level") or 1, text))
-        for ident, rows in entries.items():
-            record, path, _ = records[ident]
-            record["details"] = self._entries(rows, path + ("details",))
-        for row in tables["schedule"]:
-            if not self._refers(row, records, listed, "โครงการ", "project"):
-                continue
-            record, path, _ = records[row.get("id")]
-            line = row.get("line")
-            if line is not None:
-                found = self._detail_line(record, path, line)
-                if found is None:
-                    self.error(
-                        row.place("line"),
-                        f"โครงการที่ {row.get('id')} ไม่มีข้อ {line} ในแผ่นงาน รายละเอียด",
-                        f"project {row.get('id')} has no detail line {line} in the sheet รายละเอียด",
-                    )
-                    continue
-                record, path = found
-            entry: dict = {}
-            epath = path + ("schedule", len(record.setdefault("schedule", [])))
-            record["schedule"].append(entry)
-            self.loc.at(epath, row.place("start"))
-            for key in ("start", "end", "label"):
-                self._put(entry, key, row, key, epath)
-        return data
-
-    @staticmethod
-    def _detail_line(record: dict, path: tuple, number: str) -> tuple[dict, tuple] | None:
-        """Return the detail line numbered ``number`` (2, 2.1 …) of a project's records, and its path."""
-        node, lines, node_path = None, record.get("details", []), path + ("details",)
-        for part in number.split("."):
-            index = int(part) - 1
-            if not 0 <= index < len(lines):
-                return None
-            node, node_path = lines[index], node_path + (index,)
-            lines, parent_path = node["items"], node_path
-            node_path = node_path + ("items",)
-        return node, parent_path
 
     def _refers(self, row: Row, known: dict, listed: set, sheet: str, english: str) -> bool:
         """Return whether ``row``'s number names a record read; report a missing or unknown one once.

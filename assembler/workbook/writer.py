@@ -16,35 +16,26 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..books import BOOKS
-from ..books.anticorruption.records import AntiCorruptionPlan
-from ..books.operations.records import OperationsPlan
 from ..records.common import ListEntry
 from ..records.months import month_text
 from ..thai import NOT_BUDGETED
 from ..ziputil import repack
 from .sheets import (
-    AC_DETAILS,
-    AC_TEXTS,
-    BOOK_NAMES,
     FIRST_ROW,
-    FOREWORD_TEXTS,
     HEADER_ROW,
     HINT_ROW,
     INFO_COLUMNS,
     INFO_NAME,
     INSTRUCTIONS_NAME,
-    INTRO_HEADING,
-    INTRO_TEXTS,
     LAST_FORMATTED_ROW,
-    LAYOUTS,
-    SECTIONS,
-    SUBHEADING_KIND,
-    SUBPLAN_KIND,
     YES,
     Column,
     Field,
     Sheet,
+    book_names,
+    layout,
 )
+from .sheets import sections as book_sections
 
 FONT = "TH SarabunPSK"
 FIXED_DATE = datetime(2000, 1, 1)
@@ -65,7 +56,7 @@ def blank_workbook(book: str) -> bytes:
     return _Writer(book, None).save()
 
 
-def workbook_from(plan: AntiCorruptionPlan | OperationsPlan) -> bytes:
+def workbook_from(plan) -> bytes:
     """Return a workbook holding ``plan``'s records."""
     return _Writer(plan.book, plan).save()
 
@@ -81,7 +72,7 @@ class _Writer:
     def __init__(self, book: str, plan) -> None:
         self.book = book
         self.plan = plan
-        self.info, self.sheets = LAYOUTS[book]
+        self.info, self.sheets = layout(book)
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
         self.wb.properties.creator = "planbook"
@@ -92,8 +83,8 @@ class _Writer:
         for sheet in self.sheets:
             self._table_sheet(sheet)
         self._instructions()
-        rows = _anticorruption_rows(plan) if isinstance(plan, AntiCorruptionPlan) else _operations_rows(plan)
-        for key, values in rows if plan is not None else ():
+        rows = BOOKS[plan.book].workbook.rows(plan) if plan is not None else ()
+        for key, values in rows:
             self._append(key, values)
         for ws in self.wb.worksheets:
             _fit_rows(ws)
@@ -138,7 +129,7 @@ class _Writer:
     def _info_values(self, field: Field) -> list:
         plan = self.plan
         if field.key == "book":
-            return [BOOK_NAMES[self.book]]
+            return [book_names()[self.book]]
         if plan is None:
             value = _default(BOOKS[self.book].model, field.key)
             if value is None:
@@ -226,7 +217,7 @@ class _Writer:
         ws = self.wb[INSTRUCTIONS_NAME]
         ws.column_dimensions["A"].width = 100
         lines: list[tuple[str, str]] = [
-            ("title", f"วิธีกรอกสมุดงาน planbook: {BOOK_NAMES[self.book]}"),
+            ("title", f"วิธีกรอกสมุดงาน planbook: {book_names()[self.book]}"),
             ("note", "How to fill in this planbook workbook (Thai). Build with: planbook build THIS.xlsx"),
             ("text", "๑. กรอกแผ่นงานละหนึ่งเรื่อง แถวที่ 1 เป็นหัวคอลัมน์ แถวที่ 2 (ตัวเอียงสีเทา) เป็นคำอธิบาย "
                      "เริ่มกรอกที่แถวที่ 3 หนึ่งรายการต่อแถว เรียงตามลำดับที่จะพิมพ์ในเล่ม"),
@@ -243,7 +234,7 @@ class _Writer:
             ("text", "ข้อมูลทั่วไปของแผน หนึ่งเรื่องต่อแถว กรอกในคอลัมน์ ข้อมูล"),
         ]
         lines += [("item", f"• {f.label}: {f.hint}" + (" (ต้องกรอก)" if f.required else "")) for f in self.info]
-        sections = SECTIONS[self.book]
+        sections = book_sections(self.book)
         for sheet in self.sheets:
             lines += [("blank", ""), ("head", f"แผ่นงาน {sheet.name}"), ("text", sheet.about)]
             for column in self.columns[sheet.key]:
@@ -333,7 +324,7 @@ def _validate(ws, cells: str, formula: str, strict: bool, prompt: str = "") -> N
 # -- rows of each book -------------------------------------------------------
 
 
-def _amount(value):
+def amount_cell(value):
     """Return a budget as a cell holds it: baht, ไม่ใช้งบประมาณ, or "-" for none."""
     return "-" if value is None else value
 
@@ -343,7 +334,7 @@ def table_row(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def _section_rows(sections, source, key: str, **extra):
+def section_rows(sections, source, key: str, **extra):
     """Yield the rows of a long sheet (ข้อความ, รายละเอียด) for ``source``'s fields."""
     for section in sections:
         value = source
@@ -372,94 +363,6 @@ def _section_rows(sections, source, key: str, **extra):
             yield key, {**extra, "section": section.label, "text": value}
 
 
-def _anticorruption_rows(plan: AntiCorruptionPlan):
-    for unit in plan.units:
-        yield "units", {"abbr": unit.abbr, "name": unit.name}
-    yield from _section_rows(AC_TEXTS, plan, "texts")
-    items = []
-
-    def missions(list_, prefix):
-        for m, mission in enumerate(list_, start=1):
-            code = f"{prefix}.{m}"
-            yield "missions", {"code": code, "title": mission.title, "number": mission.number}
-            items.extend((code, item) for item in mission.items)
-            yield from missions(mission.missions, code)
-
-    for d, dim in enumerate(plan.dimensions, start=1):
-        yield "missions", {"code": str(d), "title": dim.title, "number": _text_number(dim.number)}
-        yield from missions(dim.missions, str(d))
-    for number, (code, item) in enumerate(items, start=1):
-        row = {"id": str(number), "mission": code, "kind": item.kind, "name": item.name, "unit": ", ".join(item.unit),
-               "remarks": item.remarks}
-        if item.budget.years:
-            row.update({f"year:{y}": _amount(v) for y, v in item.budget.years.items()})
-        else:
-            row["every_year"] = _amount(item.budget.every_year)
-        yield "items", row
-    for number, (_, item) in enumerate(items, start=1):
-        if item.detail is not None:
-            yield from _section_rows(AC_DETAILS, item.detail, "details", id=str(number))
-
-
-def _operations_rows(plan: OperationsPlan):
-    for unit in plan.units:
-        yield "units", {"abbr": unit.abbr, "name": unit.name}
-    yield from _section_rows(FOREWORD_TEXTS, plan, "texts")
-    for section in plan.introduction:
-        yield "texts", {"section": INTRO_HEADING.label, "text": section.title}
-        yield from _section_rows(INTRO_TEXTS, section, "texts")
-    projects = []
-
-    def groups(parent, prefix: str):
-        for g, group in enumerate(parent.plans, start=1):
-            code = f"{prefix}.{g}"
-            yield "strategies", {"code": code, "kind": group.kind, "title": group.title, "number": _text_number(group.number)}
-            projects.extend((code, project) for project in group.projects)
-            for p, sub in enumerate(group.plans, start=1):
-                yield "strategies", {"code": f"{code}.{p}", "kind": SUBPLAN_KIND, "title": sub.title, "number": _text_number(sub.number)}
-                projects.extend((f"{code}.{p}", project) for project in sub.projects)
-
-    for s, strategy in enumerate(plan.strategies, start=1):
-        yield "strategies", {"code": str(s), "kind": "ยุทธศาสตร์", "title": strategy.title, "objective": strategy.objective,
-                             "number": _text_number(strategy.number)}
-        yield from groups(strategy, str(s))
-        for h, sub in enumerate(strategy.subheadings, start=1):
-            yield "strategies", {"code": f"{s}.{h}", "kind": SUBHEADING_KIND, "title": sub.title, "objective": sub.objective,
-                                 "number": _text_number(sub.number)}
-            yield from groups(sub, f"{s}.{h}")
-    details, schedule = [], []
-    for number, (code, project) in enumerate(projects, start=1):
-        records = [(str(number), project, code)]
-        records += [(f"{number}.{a}", act, None) for a, act in enumerate(project.activities, start=1)]
-        for ident, record, group in records:
-            yield "projects", {
-                "id": ident, "plan": group, "name": record.name, "budget": record.budget, "area": record.area,
-                "units": ", ".join(record.units) or None, "funding": getattr(record, "funding", None),
-            }
-            details += [{"id": ident, "level": level, "text": text} for level, text in flatten(record.details)]
-            schedule += [_schedule_row(ident, None, e) for e in record.schedule]
-            schedule += [_schedule_row(ident, line, e) for line, detail in _numbered(record.details) for e in detail.schedule]
-    for row in details:
-        yield "details", row
-    for row in schedule:
-        yield "schedule", row
-
-
-
-def _schedule_row(ident: str, line: str | None, entry) -> dict:
-    """Return the ระยะเวลา row of one schedule entry (``line``: the detail line it belongs to)."""
-    end = month_text(entry.end) if entry.end else None
-    return {"id": ident, "line": line, "start": month_text(entry.start), "end": end, "label": entry.label}
-
-
-def _numbered(details, prefix: str = ""):
-    """Yield (number, detail line) for detail lines and their steps: 1, 2, 2.1 …"""
-    for i, line in enumerate(details, start=1):
-        number = f"{prefix}{i}"
-        yield number, line
-        yield from _numbered(line.items, number + ".")
-
-
-def _text_number(number: int | None) -> str | None:
+def text_number(number: int | None) -> str | None:
     """Return a printed number as its (text-formatted) cell holds it."""
     return None if number is None else str(number)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import BookType, register
-from . import checks, records, view
+from . import checks, records, view, workbook
 
 BOOK = register(BookType(
     name="anticorruption",
@@ -13,5 +13,6 @@ BOOK = register(BookType(
     build_document=view.build_document,
     view=view.AntiCorruptionView,
     parts=view.PARTS,
+    workbook=workbook,
     introduction_sections=checks.INTRODUCTION_SECTIONS,
 ))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import BookType, register
-from . import checks, records, view
+from . import checks, records, view, workbook
 
 BOOK = register(BookType(
     name="operations",
@@ -13,4 +13,5 @@ BOOK = register(BookType(
     build_document=view.build_document,
     view=view.OperationsView,
     parts=view.PARTS,
+    workbook=workbook,
 ))
