@@ -35,11 +35,15 @@ def omitted_parts(plan, located: Located, sections: dict[str, tuple[str, str]]) 
     """Return a notice for each front-matter part the records leave out (the book goes without it).
 
     ``sections`` are the ส่วนที่ ๑ sections a book may leave out: field → (Thai, English) names.
+    A book type whose records have no คำนำ or บทนำ at all gets no notice of them.
     """
     out = []
     notice = lambda path, key, **values: out.append(located.problem(path, *say(key, **values), "notice"))  # noqa: E731
-    if plan.foreword is None:
+    fields = type(plan).model_fields
+    if "foreword" in fields and plan.foreword is None:
         notice(("foreword",), "no_foreword")
+    if "introduction" not in fields:
+        return out
     intro = plan.introduction
     if not intro:
         notice(("introduction",), "no_introduction")
