@@ -56,8 +56,10 @@ def test_total_rows_count_and_sum_what_the_records_hold():
         for y, shown in zip(years, total_row[2:]):
             total = sum(raw_amount(i, y) for i in items)
             assert shown == (num.number(total) if total else "-")
-    grand = [cell_text(c) for c in tables[-1].body[-1]]
+    # the grand total (then the line spelling out the unit abbreviations)
+    grand = [cell_text(c) for c in tables[-1].body[-2]]
     assert grand[0] == "รวมทั้งสิ้น"
+    assert cell_text(tables[-1].body[-1][0]).startswith("หมายเหตุ ชื่อย่อหน่วยงาน")
     counts = Counter(i["kind"] for i in every)
     assert grand[1] == " ".join(f"{num.digits(counts[k])} {k}" for k in KIND_ORDER if counts[k])
     for y, shown in zip(years, grand[2:]):

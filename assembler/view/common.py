@@ -84,3 +84,14 @@ def head(text: str) -> Cell:
 def cell(text: str, style: str = "cell", **kw) -> Cell:
     """Return a one-paragraph cell."""
     return Cell((Para(text, style),), **kw)
+
+
+def units_row(units, t, columns: int) -> tuple[Cell, ...] | None:
+    """Return a table's last row spelling out the unit abbreviations its cells print, or None.
+
+    ``units`` are the records' units (abbr, name); ``t`` formats record text (digits).
+    """
+    if not units:
+        return None
+    text = "หมายเหตุ ชื่อย่อหน่วยงาน: " + ", ".join(f"{t(u.abbr)} {t(u.name)}" for u in units)
+    return (Cell((Para(text, "cell"),), colspan=columns),)

@@ -191,11 +191,13 @@ class AntiCorruptionView:
         """Return the budget columns (from column ``first``), set one width."""
         return (tuple(range(first, first + len(self.years))),)
 
-    def part2_table(self, columns, header, body) -> Table:
-        """Return a ส่วนที่ ๒ table; its last row (รวม, รวมทั้งสิ้น) stays with a row above it."""
+    def part2_table(self, columns, header, body, note=None) -> Table:
+        """Return a ส่วนที่ ๒ table; its last row (รวม, รวมทั้งสิ้น) stays with a row above it, and
+        ``note`` (the unit abbreviations) with it."""
+        keep = (len(body) - 1,) + ((len(body),) if note else ())
         return Table(
-            columns, header, body, style="matrix", font_size_pt=self.table_font_pt,
-            padding_pt=MATRIX_PADDING_PT, line_height=TABLE_LINE, keep_with_previous=(len(body) - 1,),
+            columns, header, body + ((note,) if note else ()), style="matrix", font_size_pt=self.table_font_pt,
+            padding_pt=MATRIX_PADDING_PT, line_height=TABLE_LINE, keep_with_previous=keep,
         )
 
     def front(self):
@@ -298,8 +300,9 @@ class AntiCorruptionView:
             yield self.part2_table(columns, header, body)
         yield Para(self.summary_heading, "h2", anchor="summary", keep_with_next=True)
         summary_header, summary_body = self.summary_contents()
+        note = common.units_row(self.plan.units, self.t, 2 + len(self.years))
         columns = table_columns(2 + len(self.years), summary_header, summary_body, width, self.table_font_pt, MATRIX_PADDING_PT, self.year_columns(2))
-        yield self.part2_table(columns, summary_header, summary_body)
+        yield self.part2_table(columns, summary_header, summary_body, note)
 
     def matrix_contents(self) -> tuple[tuple, tuple]:
         """Return the matrix header rows and the body rows of every มิติ together."""

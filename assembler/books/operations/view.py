@@ -289,6 +289,10 @@ class OperationsView:
             rows.append(self.total_row("รวม", groups))
         keep.append(len(rows))
         rows.append(self.total_row("รวมทั้งสิ้น", [f for groups in figures for f in groups]))
+        note = common.units_row(self.plan.units, self.t, len(header))
+        if note:
+            keep.append(len(rows))  # with รวมทั้งสิ้น
+            rows.append(note)
         header, body = (header,), tuple(rows)
         columns = table_columns(len(header[0]), header, body, TEXT_WIDTH_CM["landscape"], self.table_font_pt, TABLE_PADDING_PT)
         return Table(
