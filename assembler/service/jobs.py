@@ -1,0 +1,73 @@
+"""Build jobs: huey runs them, on a local SQLite queue by default or on Redis.
+
+The task only carries a build's id; the worker reads the revision from the
+database and stores the PDF and DOCX there, so a worker may run anywhere that
+reaches the database and the queue.
+"""
+from __future__ import annotations
+
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey
+
+from ..errors import PlanbookError
+from . import books
+from .db import Database
+from .models import Build, Revision, now, problem_dicts
+from .settings import Settings
+
+
+def make_huey(settings: Settings, immediate: bool = False, database: Database | None = None) -> Huey:
+    """Return the queue of ``settings`` with the build task registered (``huey.build_task``).
+
+    ``immediate`` runs each task at once in the caller (the unit tests).
+    """
+    if settings.embedded_queue:
+        path = settings.queue_url.split("sqlite:///", 1)[-1]
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(name=settings.queue_name, filename=path, immediate=immediate)
+    else:
+        huey = RedisHuey(name=settings.queue_name, url=settings.queue_url, immediate=immediate)
+    holder = {"database": database}
+
+    def _database() -> Database:
+        if holder["database"] is None:  # made in the worker process, after the consumer forks
+            holder["database"] = Database(settings)
+        return holder["database"]
+
+    @huey.task(name="planbook.build")
+    def build_task(build_id: int) -> str:
+        return run_build(_database(), build_id)
+
+    huey.build_task = build_task
+    return huey
+
+
+def run_build(database: Database, build_id: int) -> str:
+    """Build the revision of build ``build_id`` and store the outcome; return its status."""
+    with database.session() as db:
+        build = db.get(Build, build_id)
+        if build is None or build.status not in ("queued", "running"):
+            return build.status if build is not None else "missing"
+        revision = db.get(Revision, build.revision_id)
+        filename, content = revision.filename, revision.content
+        build.status, build.started_at = "running", now()
+        db.commit()
+    try:
+        built = books.build(filename, content)
+    except PlanbookError as exc:
+        return _finish(database, build_id, "failed", str(exc))
+    except Exception as exc:  # a bug: the job still ends, with what went wrong
+        return _finish(database, build_id, "failed",
+                       f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}")
+    return _finish(database, build_id, "done", "", built)
+
+
+def _finish(database: Database, build_id: int, status: str, message: str, built: books.Built | None = None) -> str:
+    with database.session() as db:
+        build = db.get(Build, build_id)
+        build.status, build.message, build.finished_at = status, message, now()
+        if built is not None:
+            build.pdf, build.docx, build.pages = built.pdf, built.docx, built.pages
+            build.warnings = problem_dicts(built.warnings)
+        db.commit()
+    return status
