@@ -22,7 +22,7 @@ SUFFIXES = (".xlsx", ".yaml", ".yml", ".json")
 #: Thai names of the book types (the records' ``book`` field).
 BOOK_NAMES = {
     "anticorruption": "แผนปฏิบัติการป้องกันการทุจริต",
-    "operations": "แผนการดำเนินงาน",
+    "operations": "แผนดำเนินงาน",
 }
 
 
@@ -156,3 +156,11 @@ def fonts_found() -> str:
 
     fonts = find_fonts()
     return f"{fonts.regular.name}, {fonts.bold.name}"
+
+
+def font_files() -> dict[str, Path]:
+    """Return the book fonts' regular and bold files (the web page uses them too: old PCs may lack a Thai font)."""
+    from ..fonts import find_fonts
+
+    fonts = find_fonts()
+    return {"regular": fonts.regular, "bold": fonts.bold}

@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
@@ -69,7 +69,17 @@ def install(app) -> None:
         return HTMLResponse(error_page(request, exc), status_code=exc.status)
 
 
-# ------------------------------------------------------------------ log in and out
+# ------------------------------------------------------------------ fonts, log in and out
+
+
+@router.get("/fonts/{weight}.ttf")
+def font(weight: str) -> FileResponse:
+    """The book's Thai font, so that the pages read the same on a PC without one."""
+    files = books.font_files()
+    if weight not in files:
+        raise ActionError(404, "ไม่พบรายการนี้", "not found")
+    return FileResponse(files[weight], media_type="font/ttf", headers={"Cache-Control": "public, max-age=86400"})
+
 
 
 @router.get("/login")
@@ -188,4 +198,4 @@ def build(revision_id: int, request: Request, csrf_token: str = Form(""), princi
     revision = actions.get_revision(db, principal.user, revision_id, write=True)
     requested = actions.request_build(db, principal.user, revision, request.app.state.enqueue)
     BUILDS_REQUESTED.labels("reused" if requested.reused else "queued").inc()
-    return RedirectResponse(f"/revisions/{requested.build.revision_id}#build-{requested.build.id}", status_code=303)
+    return RedirectResponse(f"/revisions/{requested.build.revision_id}", status_code=303)

@@ -105,3 +105,13 @@ def test_thai_dates():
     assert thai_datetime(datetime(2026, 12, 2, 19, 5, tzinfo=timezone.utc)) == "3 ธ.ค. 2569 02:05 น."
     assert thai_datetime(datetime(2026, 1, 1, 0, 0)) == "1 ม.ค. 2569 07:00 น."  # stored without a zone: UTC
     assert thai_datetime(None) == "-"
+
+
+def test_pages_bring_their_thai_font(world):
+    client = client_for(world.app)
+    page = client.get("/login").text
+    assert 'url("/fonts/regular.ttf")' in page and 'url("/fonts/bold.ttf")' in page
+    for weight in ("regular", "bold"):
+        font = client.get(f"/fonts/{weight}.ttf")
+        assert font.status_code == 200 and font.content[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
+    assert client.get("/fonts/italic.ttf").status_code == 404
