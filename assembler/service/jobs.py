@@ -6,8 +6,14 @@ reaches the database and the queue.
 """
 from __future__ import annotations
 
-from huey import RedisHuey, SqliteHuey
+import signal
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+
+from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
+from sqlalchemy import select
 
 from ..errors import PlanbookError
 from . import books
@@ -36,13 +42,65 @@ def make_huey(settings: Settings, immediate: bool = False, database: Database | 
 
     @huey.task(name="planbook.build")
     def build_task(build_id: int) -> str:
-        return run_build(_database(), build_id)
+        return run_build(_database(), build_id, settings.build_timeout)
 
-    huey.build_task = build_task
+    @huey.periodic_task(crontab(minute="*"), name="planbook.reap")
+    def reap_task() -> int:
+        return reap(_database(), settings.build_timeout)
+
+    huey.build_task, huey.reap_task = build_task, reap_task
     return huey
 
 
-def run_build(database: Database, build_id: int) -> str:
+class BuildTimeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Raise BuildTimeout in this process's main thread after ``seconds`` (no limit elsewhere)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise BuildTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def timeout_message(seconds: int) -> str:
+    return (f"สร้างเล่มนานเกิน {seconds} วินาที จึงหยุดไว้ / the build took longer than {seconds} seconds "
+            "and was stopped")
+
+
+def reap(database: Database, timeout: int) -> int:
+    """Fail the builds left "running" well past the time limit (their worker died); return how many."""
+    limit = now() - timedelta(seconds=timeout + 60)
+    with database.session() as db:
+        stale = list(db.scalars(select(Build).where(Build.status == "running")))
+        stale = [b for b in stale if _utc(b.started_at) is None or _utc(b.started_at) < limit]
+        for build in stale:
+            build.status, build.finished_at = "failed", now()
+            build.message = ("เครื่องที่สร้างเล่มหยุดทำงานระหว่างสร้าง: กดสร้างเล่มอีกครั้ง / "
+                             "the worker stopped during the build: build again")
+        db.commit()
+        return len(stale)
+
+
+def _utc(moment):
+    from .auth import _aware
+
+    return _aware(moment)
+
+
+def run_build(database: Database, build_id: int, timeout: int = 0) -> str:
     """Build the revision of build ``build_id`` and store the outcome; return its status."""
     with database.session() as db:
         build = db.get(Build, build_id)
@@ -53,7 +111,10 @@ def run_build(database: Database, build_id: int) -> str:
         build.status, build.started_at = "running", now()
         db.commit()
     try:
-        built = books.build(filename, content)
+        with time_limit(timeout):
+            built = books.build(filename, content)
+    except BuildTimeout:
+        return _finish(database, build_id, "failed", timeout_message(timeout))
     except PlanbookError as exc:
         return _finish(database, build_id, "failed", str(exc))
     except Exception as exc:  # a bug: the job still ends, with what went wrong

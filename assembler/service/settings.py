@@ -7,6 +7,7 @@ PLANBOOK_QUEUE_URL     redis://host:6379/0 for a Redis queue; default the SQLite
                        DATA_DIR/queue.sqlite3 (embedded: ``planbook serve`` starts its worker)
 PLANBOOK_QUEUE_NAME    the queue's name (default planbook)
 PLANBOOK_MAX_UPLOAD    largest upload in bytes (default 10 MB)
+PLANBOOK_BUILD_TIMEOUT  seconds a build may take before it is stopped and failed (default 600)
 PLANBOOK_SECURE_COOKIES  1 to send the session cookie over HTTPS only
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Settings:
     queue_name: str = "planbook"
     max_upload: int = 10 * 1024 * 1024
     secure_cookies: bool = False
+    build_timeout: int = 600
 
     @property
     def embedded_queue(self) -> bool:
@@ -35,6 +37,9 @@ class Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("PLANBOOK_DATA_DIR") or "planbook-data").resolve()
         database_url = env.get("PLANBOOK_DATABASE_URL") or f"sqlite:///{data_dir / 'planbook.sqlite3'}"
+        for plain in ("postgresql://", "postgres://"):  # the driver installed is psycopg 3
+            if database_url.startswith(plain):
+                database_url = "postgresql+psycopg://" + database_url[len(plain):]
         queue_url = env.get("PLANBOOK_QUEUE_URL") or f"sqlite:///{data_dir / 'queue.sqlite3'}"
         return cls(
             data_dir=data_dir,
@@ -43,6 +48,7 @@ class Settings:
             queue_name=env.get("PLANBOOK_QUEUE_NAME") or "planbook",
             max_upload=int(env.get("PLANBOOK_MAX_UPLOAD") or 10 * 1024 * 1024),
             secure_cookies=(env.get("PLANBOOK_SECURE_COOKIES") or "") in ("1", "true", "yes"),
+            build_timeout=int(env.get("PLANBOOK_BUILD_TIMEOUT") or 600),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -53,4 +59,6 @@ class Settings:
             "PLANBOOK_QUEUE_URL": self.queue_url,
             "PLANBOOK_QUEUE_NAME": self.queue_name,
             "PLANBOOK_MAX_UPLOAD": str(self.max_upload),
+            "PLANBOOK_SECURE_COOKIES": "1" if self.secure_cookies else "",
+            "PLANBOOK_BUILD_TIMEOUT": str(self.build_timeout),
         }
