@@ -15,7 +15,7 @@ from .actions import ActionError
 from .auth import SESSION_COOKIE, SESSION_DAYS, authenticate, find_token, new_token
 from .deps import Principal, api_principal, get_db
 from .metrics import BUILDS_REQUESTED, UPLOADS
-from .models import Book, Build, Revision, problem_dicts
+from .models import Book, Build, Revision, as_utc, problem_dicts
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -147,7 +147,8 @@ def build_out(db: Session, build: Build, reused: bool = False) -> BuildOut:
     done = build.status == "done"
     return BuildOut(
         id=build.id, revision_id=build.revision_id, status=build.status, message=build.message, pages=build.pages,
-        queue_position=actions.queue_position(db, build), created_at=build.created_at, finished_at=build.finished_at,
+        queue_position=actions.queue_position(db, build), created_at=as_utc(build.created_at),
+        finished_at=as_utc(build.finished_at),
         warnings=build.warnings or [], reused=reused,
         pdf_url=f"/api/builds/{build.id}/pdf" if done else None,
         docx_url=f"/api/builds/{build.id}/docx" if done else None,
@@ -159,7 +160,7 @@ def revision_out(revision: Revision) -> RevisionOut:
         id=revision.id, book_id=revision.book_id, number=revision.number, filename=revision.filename,
         size=revision.size, note=revision.note,
         uploaded_by=revision.uploaded_by.display_name if revision.uploaded_by else None,
-        uploaded_at=revision.uploaded_at, records_book=revision.records_book, error_count=revision.error_count,
+        uploaded_at=as_utc(revision.uploaded_at), records_book=revision.records_book, error_count=revision.error_count,
         warning_count=revision.warning_count, problems=revision.problems or [],
     )
 

@@ -10,7 +10,6 @@ from sqlalchemy import text
 from .. import __version__
 from . import actions, api, books, metrics, web
 from .db import Database
-from .deps import get_db
 from .jobs import make_huey
 from .settings import Settings
 
@@ -79,5 +78,4 @@ def create_app(settings: Settings | None = None, huey=None, migrate: bool = True
     app.include_router(api.router)
     app.include_router(web.router)
     web.install(app)
-    _ = get_db
     return app

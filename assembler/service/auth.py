@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import AuthToken, Membership, Organisation, User, now
+from .models import AuthToken, Membership, Organisation, User, as_utc, now
 
 SESSION_COOKIE = "planbook_session"
 LOGIN_CSRF_COOKIE = "planbook_login_csrf"
@@ -70,12 +70,6 @@ def new_token(db: Session, user: User, kind: str, name: str = "") -> tuple[str, 
     return secret, row
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)  # SQLite keeps no time zone: stored as UTC
-    return moment
-
-
 def find_token(db: Session, secret: str | None, kind: str) -> AuthToken | None:
     """Return the live token row of ``secret`` (None when unknown or expired)."""
     if not secret:
@@ -83,7 +77,7 @@ def find_token(db: Session, secret: str | None, kind: str) -> AuthToken | None:
     row = db.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(secret), AuthToken.kind == kind))
     if row is None:
         return None
-    expires = _aware(row.expires_at)
+    expires = as_utc(row.expires_at)
     if expires is not None and expires < now():
         db.delete(row)
         db.commit()

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..errors import PlanbookError
 from . import books
 from .db import Database
-from .models import Build, Revision, now, problem_dicts
+from .models import Build, Revision, as_utc, now, problem_dicts
 from .settings import Settings
 
 
@@ -85,19 +85,13 @@ def reap(database: Database, timeout: int) -> int:
     limit = now() - timedelta(seconds=timeout + 60)
     with database.session() as db:
         stale = list(db.scalars(select(Build).where(Build.status == "running")))
-        stale = [b for b in stale if _utc(b.started_at) is None or _utc(b.started_at) < limit]
+        stale = [b for b in stale if b.started_at is None or as_utc(b.started_at) < limit]
         for build in stale:
             build.status, build.finished_at = "failed", now()
             build.message = ("เครื่องที่สร้างเล่มหยุดทำงานระหว่างสร้าง: กดสร้างเล่มอีกครั้ง / "
                              "the worker stopped during the build: build again")
         db.commit()
         return len(stale)
-
-
-def _utc(moment):
-    from .auth import _aware
-
-    return _aware(moment)
 
 
 def run_build(database: Database, build_id: int, timeout: int = 0) -> str:

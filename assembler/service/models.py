@@ -5,7 +5,6 @@ web process reaches them wherever it runs.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from sqlalchemy import (
@@ -29,6 +28,13 @@ STATUSES = ("queued", "running", "done", "failed")
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Return a stored moment with its zone: SQLite keeps none, and every moment is stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 class Base(DeclarativeBase):
@@ -162,5 +168,3 @@ def problem_dicts(problems) -> list[dict]:
         for p in problems
     ]
 
-
-__all__ = ["Base", "Organisation", "User", "Membership", "AuthToken", "Book", "Revision", "Build", "json"]

@@ -13,7 +13,6 @@ import os
 import re
 import uuid
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -169,5 +168,3 @@ def pdf_text(data: bytes) -> str:
 
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
-
-__all__ = ["Path"]

@@ -87,6 +87,8 @@ def test_upload_yaml_build_and_download(world):
     book = client.get(f"/api/books/{world.book_a}").json()
     assert [r["number"] for r in book["revisions"]] == [2, 1]
     assert book["latest_build"]["status"] == "done"
+    for moment in (book["latest_build"]["created_at"], book["latest_build"]["finished_at"], book["revisions"][0]["uploaded_at"]):
+        assert moment.endswith(("Z", "+00:00")), moment  # read back from the database, with its zone
 
 
 def test_workbook_with_mistakes_lists_problems_by_cell(world):

@@ -11,7 +11,7 @@ import urllib.request
 
 from assembler.service.app import create_app
 
-from .conftest import client_for, login, make_world, minimal_yaml, pdf_page_count
+from .conftest import login, make_world, minimal_yaml, pdf_page_count
 
 
 def start(args: list[str], env: dict[str, str], log) -> subprocess.Popen:
