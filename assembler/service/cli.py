@@ -138,9 +138,16 @@ def worker(workers: int = typer.Option(1, "--workers", min=1, help="Build proces
     from .jobs import make_huey
     from .settings import Settings
 
+    from .db import Database
+    from .jobs import reap
+
     settings = Settings.from_env()
     huey = make_huey(settings)
-    consumer = huey.create_consumer(workers=workers, worker_type="process", check_worker_health=True)
+    reaped = reap(Database(settings), settings.build_timeout)  # builds this machine's dead workers left running
+    if reaped:
+        print(f"planbook worker: {reaped} build(s) left running by a stopped worker marked failed", flush=True)
+    consumer = huey.create_consumer(workers=workers, worker_type="process", check_worker_health=True,
+                                   health_check_interval=2)  # a worker process that died is replaced within 2 s
     print(f"planbook worker: {workers} process(es) on {settings.queue_url.split('@')[-1]}", flush=True)
     consumer.run()
 

@@ -6,7 +6,9 @@ reaches the database and the queue.
 """
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import threading
 from contextlib import contextmanager
 from datetime import timedelta
@@ -80,12 +82,38 @@ def timeout_message(seconds: int) -> str:
             "and was stopped")
 
 
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(worker: str) -> bool:
+    """Return True when ``worker`` (host:pid) is a process of this machine that no longer runs."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: only the time limit tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except OSError:
+        return False
+
+
 def reap(database: Database, timeout: int) -> int:
-    """Fail the builds left "running" well past the time limit (their worker died); return how many."""
+    """Fail the builds left "running" by a worker that died; return how many.
+
+    A worker of this machine that no longer runs is seen at once; another
+    machine's only once the build is well past the time limit.
+    """
     limit = now() - timedelta(seconds=timeout + 60)
     with database.session() as db:
         stale = list(db.scalars(select(Build).where(Build.status == "running")))
-        stale = [b for b in stale if b.started_at is None or as_utc(b.started_at) < limit]
+        stale = [b for b in stale if b.started_at is None or as_utc(b.started_at) < limit or _gone(b.worker)]
         for build in stale:
             build.status, build.finished_at = "failed", now()
             build.message = ("เครื่องที่สร้างเล่มหยุดทำงานระหว่างสร้าง: กดสร้างเล่มอีกครั้ง / "
@@ -102,7 +130,7 @@ def run_build(database: Database, build_id: int, timeout: int = 0) -> str:
             return build.status if build is not None else "missing"
         revision = db.get(Revision, build.revision_id)
         filename, content = revision.filename, revision.content
-        build.status, build.started_at = "running", now()
+        build.status, build.started_at, build.worker = "running", now(), worker_name()
         db.commit()
     try:
         with time_limit(timeout):

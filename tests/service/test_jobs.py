@@ -55,3 +55,23 @@ def test_a_finished_build_is_not_run_again(world, monkeypatch):
     monkeypatch.setattr(books, "build", lambda filename, data: (_ for _ in ()).throw(AssertionError("ran again")))
     build_id = add_build(world, "done")
     assert jobs.run_build(world.database, build_id) == "done"
+
+
+def test_a_dead_worker_of_this_machine_is_seen_at_once(world):
+    import os
+    import socket
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    host = socket.gethostname()
+    assert jobs._gone(f"{host}:{ended.pid}")
+    assert not jobs._gone(f"{host}:{os.getpid()}")
+    assert not jobs._gone(f"another-machine:{ended.pid}")  # only the time limit tells there
+    with world.database.session() as db:
+        build = db.get(Build, add_build(world, "running", started_ago=5))
+        build.worker = f"{host}:{ended.pid}"
+        db.commit()
+        build_id = build.id
+    assert jobs.reap(world.database, timeout=600) == 1
+    assert status_of(world, build_id).status == "failed"

@@ -1,4 +1,4 @@
-"""Real processes: a huey consumer builds what the service queued; planbook serve answers on a port."""
+"""Real processes: a huey consumer builds what the service queued, also after kill -9; planbook serve answers on a port."""
 from __future__ import annotations
 
 import os
@@ -27,34 +27,6 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-def test_a_worker_process_builds_a_job_queued_before_it_started(settings, tmp_path):
-    app = create_app(settings)  # the real queue: SQLite file or Redis
-    world = make_world(app)
-    client, csrf = login(app, "alice")
-    revision = client.post(f"/api/books/{world.book_a}/revisions", files={"file": ("plan.yaml", minimal_yaml())},
-                           headers={"X-CSRF-Token": csrf}).json()
-    queued = client.post(f"/api/revisions/{revision['id']}/builds", headers={"X-CSRF-Token": csrf})
-    assert queued.status_code == 202 and queued.json()["status"] == "queued"
-    assert queued.json()["queue_position"] == 1
-    time.sleep(0.5)
-    assert client.get(f"/api/builds/{queued.json()['id']}").json()["status"] == "queued"  # no worker yet
-
-    with open(tmp_path / "worker.log", "wb") as log:
-        worker = start(["worker"], settings.to_env(), log)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                build = client.get(f"/api/builds/{queued.json()['id']}").json()
-                if build["status"] in ("done", "failed") or time.monotonic() > deadline or worker.poll() is not None:
-                    break
-                time.sleep(0.5)
-        finally:
-            stop(worker)
-    assert build["status"] == "done", (build, (tmp_path / "worker.log").read_text(errors="replace"))
-    assert pdf_page_count(client.get(build["pdf_url"]).content) == build["pages"] > 1
-    app.state.database.engine.dispose()
 
 
 def free_port() -> int:
@@ -91,3 +63,56 @@ def test_planbook_serve_answers_and_stops_with_its_worker(tmp_path):
             assert left == [], "the worker outlived serve"
         finally:
             stop(server)
+
+
+def poll(client, build_id: int, until: tuple[str, ...], seconds: float = 120) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        build = client.get(f"/api/builds/{build_id}").json()
+        if build["status"] in until or time.monotonic() > deadline:
+            return build
+        time.sleep(0.1)
+
+
+def test_worker_process_queued_job_kill_9_and_the_next_build(settings, tmp_path):
+    """A job queued while no worker runs waits for one; kill -9 of the worker process building it
+    fails that build (at once, on the same machine), and the next build succeeds."""
+    from assembler.service import jobs
+    from assembler.service.models import Build
+
+    from ..conftest import ROOT
+
+    app = create_app(settings)
+    world = make_world(app)
+    client, csrf = login(app, "alice")
+    headers = {"X-CSRF-Token": csrf}
+    example = (ROOT / "examples" / "operations-2567-workbook.xlsx").read_bytes()  # a build of many seconds
+    first = client.post(f"/api/books/{world.book_a}/revisions", files={"file": ("plan.xlsx", example)},
+                        headers=headers).json()
+    doomed = client.post(f"/api/revisions/{first['id']}/builds", headers=headers).json()
+    assert doomed["status"] == "queued" and doomed["queue_position"] == 1
+    time.sleep(0.5)
+    assert client.get(f"/api/builds/{doomed['id']}").json()["status"] == "queued"  # no worker yet
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = start(["worker"], settings.to_env(), log)
+        try:
+            assert poll(client, doomed["id"], ("running", "done", "failed"))["status"] == "running"
+            with app.state.database.session() as db:
+                pid = int(db.get(Build, doomed["id"]).worker.rpartition(":")[2])
+            assert pid != worker.pid  # the build runs in the consumer's worker process
+            os.kill(pid, signal.SIGKILL)
+            time.sleep(0.5)
+            assert jobs.reap(app.state.database, settings.build_timeout) == 1
+            failed = client.get(f"/api/builds/{doomed['id']}").json()
+            assert failed["status"] == "failed" and "หยุดทำงานระหว่างสร้าง" in failed["message"]
+
+            second = client.post(f"/api/books/{world.book_a}/revisions", files={"file": ("plan.yaml", minimal_yaml())},
+                                 headers=headers).json()
+            nxt = client.post(f"/api/revisions/{second['id']}/builds", headers=headers).json()
+            assert nxt["id"] != doomed["id"]
+            done = poll(client, nxt["id"], ("done", "failed"))
+        finally:
+            stop(worker)
+    assert done["status"] == "done", (done, (tmp_path / "worker.log").read_text(errors="replace"))
+    assert pdf_page_count(client.get(done["pdf_url"]).content) == done["pages"] > 1
+    app.state.database.engine.dispose()

@@ -101,6 +101,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('worker', sa.String(length=300), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
     sa.Column('warnings', sa.JSON(), nullable=False),
     sa.Column('pdf', sa.LargeBinary(), nullable=True),
