@@ -1,10 +1,11 @@
-# Quick start: `make demo` builds the example books into output/, `make test` runs the tests.
+# Quick start: `make demo` builds the example books into output/, `make test` runs the tests,
+# `make serve` serves the web page and API on http://127.0.0.1:8000/ (README: "The service").
 # Both create .venv and install what they need (system packages through apt when run as root).
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench sysdeps sysdeps-test clean
+.PHONY: demo test bench serve sysdeps sysdeps-test clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,6 +24,9 @@ demo: sysdeps $(STAMP)
 
 test: sysdeps-test $(STAMP)
 	$(PY) -m pytest
+
+serve: sysdeps $(STAMP)
+	$(VENV)/bin/planbook serve
 
 bench: sysdeps-test $(STAMP)
 	$(PY) bench/bench.py

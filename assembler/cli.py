@@ -1,4 +1,4 @@
-"""The ``planbook`` command: build, watch, validate, workbook, convert, schema, doctor.
+"""The ``planbook`` command: build, watch, validate, workbook, convert, schema, doctor; serve, worker, admin.
 
 Exit codes: 0 success, 1 validation problems, 2 bad input or usage.
 ``main(argv)`` runs in-process, which is how the tests drive it.
@@ -272,6 +272,11 @@ def doctor() -> None:
             name = font["name"]
             print(f"font       {path} — {name.getDebugName(4)}, {name.getDebugName(5)}")
     print(f"DOCX font  {fonts.docx_family}")
+
+
+from .service.cli import register as _register_service  # noqa: E402  (serve, worker, admin)
+
+_register_service(app)
 
 
 def main(argv: list[str] | None = None) -> int:
