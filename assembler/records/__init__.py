@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, Located, simple
 from .anticorruption import AntiCorruptionPlan
+from .limits import text_fault
 from .loader import problems_from_validation, read_records
 from .operations import OperationsPlan, month_label, month_year
 
@@ -36,8 +37,11 @@ def load(path: Path) -> tuple[Plan, Located]:
         data, located = read_records(path)
     if not isinstance(data, dict):
         raise InputError(located.problem((), "ไฟล์ต้องเป็นกลุ่มข้อมูล (mapping) ที่มีช่อง book", "the file must be a mapping with a 'book' field"))
+    problems = text_problems(data, located)
+    if problems:
+        raise InputError(problems)
     book = data.get("book")
-    if book not in BOOKS:
+    if not isinstance(book, str) or book not in BOOKS:
         raise InputError(
             located.problem(
                 ("book",),
@@ -53,6 +57,28 @@ def load(path: Path) -> tuple[Plan, Located]:
     if problems:
         raise InputError(problems)
     return model, located
+
+
+def text_problems(data: object, located: Located) -> list:
+    """Return a problem for each text (value or key) that no book or workbook can hold (limits.text_fault)."""
+    out = []
+    todo = [((), data)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            fault = text_fault(value)
+            if fault:
+                out.append(located.problem(path, *fault))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                fault = text_fault(key) if isinstance(key, str) else None
+                if fault:
+                    out.append(located.problem(path + (key,), *fault))
+                else:
+                    todo.append((path + (key,), child))
+        elif isinstance(value, list):
+            todo.extend((path + (i,), child) for i, child in enumerate(value))
+    return sorted(out, key=lambda p: (p.line or 0, p.where))
 
 
 def structural_problems(plan: Plan, located: Located) -> list:

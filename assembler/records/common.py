@@ -1,11 +1,13 @@
 """Records parts every book shares: organisation, units, คำนำ, budgets, list entries."""
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..thai import DASH, NOT_BUDGETED, parse_number
+from .limits import MAX_BAHT
 
 
 class Record(BaseModel):
@@ -23,14 +25,14 @@ def _amount(value: object) -> object:
         if isinstance(value, bool):
             raise ValueError("งบประมาณต้องเป็นจำนวนเงิน / a budget must be an amount of baht")
         return None
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value) or value < 0:
+            raise ValueError(f"งบประมาณต้องเป็นบาทเต็มจำนวน (พบ {value}) / a budget is whole baht (found {value})")
+        value = int(value)
     if isinstance(value, int):
         if value < 0:
             raise ValueError("งบประมาณต้องไม่ติดลบ / a budget cannot be negative")
-        return value
-    if isinstance(value, float):
-        if value != int(value) or value < 0:
-            raise ValueError(f"งบประมาณต้องเป็นบาทเต็มจำนวน (พบ {value}) / a budget is whole baht (found {value})")
-        return int(value)
+        return _bounded(value)
     if isinstance(value, str):
         text = value.strip()
         if text in ("", DASH, "none"):
@@ -38,13 +40,23 @@ def _amount(value: object) -> object:
         if text in (NOT_BUDGETED, "not budgeted"):
             return NOT_BUDGETED
         try:
-            return parse_number(text.removesuffix("บาท").strip())
+            number = parse_number(text.removesuffix("บาท").strip())
         except ValueError:
             pass
+        else:
+            return _bounded(number)
     raise ValueError(
         f"งบประมาณต้องเป็นจำนวนเงิน, \"-\" หรือ \"{NOT_BUDGETED}\" (พบ {value!r}) / "
         f"a budget is an amount of baht, \"-\" or \"{NOT_BUDGETED}\" (found {value!r})"
     )
+
+
+def _bounded(baht: int) -> int:
+    if baht > MAX_BAHT:
+        raise ValueError(
+            f"งบประมาณเกิน {MAX_BAHT:,} บาท (พบ {baht:,}) / a budget above {MAX_BAHT:,} baht (found {baht:,})"
+        )
+    return baht
 
 
 #: the same, for a text that may state an amount ("50,000 บาท")
