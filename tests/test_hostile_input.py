@@ -261,3 +261,56 @@ def test_text_that_cannot_be_written_is_refused_by_validate(case, tmp_path, caps
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:{line_of(text, new[:12])}:" in err and words in err and bilingual(err)
+
+
+# --------------------------------------------------------------------------- valid means every step works
+
+
+LONG_TITLE = "แผนปฏิบัติการป้องกันการทุจริตขององค์การบริหารส่วนตำบลทดสอบ" * 6  # 342 characters
+
+
+def test_a_long_title_builds_whole_and_cuts_only_the_docx_property(tmp_path):
+    """Issue 10, 4: a title over ~233 characters passed validate and crashed build (DOCX core property)."""
+    import docx
+
+    from assembler.render.docx import CORE_PROPERTY_CHARS
+
+    assert len(LONG_TITLE) > CORE_PROPERTY_CHARS
+    text = MINIMAL.replace("  years: [2566, 2567, 2568]", f"  years: [2566, 2567, 2568]\n  title: {LONG_TITLE}")
+    path = write(tmp_path, text)
+    out = tmp_path / "out"
+    assert main(["build", str(path), "-o", str(out)]) == 0
+    document = docx.Document(str(out / "plan.docx"))
+    title = document.core_properties.title
+    assert len(title) == CORE_PROPERTY_CHARS and title.endswith("…")
+    assert LONG_TITLE.startswith(title[:-1])
+    body = "".join(p.text for p in document.paragraphs).replace("\u200b", "")
+    assert LONG_TITLE in body  # the book prints it whole
+
+
+def test_text_with_tabs_and_line_breaks_goes_through_every_step(tmp_path):
+    """What validate accepts, build, workbook --from and convert can write (and read back)."""
+    text = MINIMAL.replace("budget: 5000", 'budget: 5000\n                remarks: "ก\\tข\\nค"')
+    path = write(tmp_path, text)
+    assert main(["validate", str(path)]) == 1  # warnings only: items without detail sheets
+    assert main(["workbook", "--from", str(path), str(tmp_path / "plan.xlsx")]) == 0
+    assert main(["convert", str(tmp_path / "plan.xlsx"), str(tmp_path / "back.yaml")]) == 0
+    plan, _ = load(tmp_path / "back.yaml")
+    assert plan.dimensions[1].missions[0].missions[0].items[0].remarks == "ก\tข\nค"
+
+
+@pytest.mark.parametrize("example", ["anticorruption-workbook.xlsx", "operations-2567-workbook.xlsx"])
+@pytest.mark.parametrize("sheet,header", [("ข้อความ", "ส่วน"), ("ข้อความ", "ข้อความ")])
+def test_workbook_with_a_renamed_header_names_the_column(example, sheet, header, tmp_path, capsys):
+    """Issue 10, 3: a workbook whose header ส่วน was renamed ended in KeyError (exit 3)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ROOT / "examples" / example)
+    cell = next(c for c in wb[sheet][1] if c.value == header)
+    cell.value = header + "ที่"
+    path = tmp_path / example
+    wb.save(path)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert f"{sheet}!A1" in err and header in err and "missing" in err

@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -67,12 +68,19 @@ class Row:
     number: int
     values: dict[str, object]
     places: dict[str, Place]
+    sheet: str = ""
+    #: the headers of the layout's columns, by key (to name a column the sheet lacks)
+    headers: dict[str, str] = dataclass_field(default_factory=dict)
 
     def get(self, key: str):
         return self.values.get(key)
 
     def place(self, key: str) -> Place:
-        return self.places[key]
+        """Return the cell of column ``key`` in this row, or the row itself when the sheet lacks that column."""
+        if key in self.places:
+            return self.places[key]
+        header = self.headers.get(key, key)
+        return Place(self.sheet, None, f"แถว {self.number}: ไม่มีคอลัมน์ {header} / row {self.number}: no column {header}")
 
     def value(self, key: str) -> Value | None:
         return Value(self.values[key], self.places[key]) if key in self.values else None
@@ -335,6 +343,7 @@ class _Reader:
         if any(_norm_header(ws.cell(start, c).value) == hints[c] and hints[c] for c in columns):
             start += 1  # the hint row
         rows: list[Row] = []
+        headers = {column.key: column.header for column in sheet.columns}
         hidden: list[int] = []
         above: dict[str, object] = {}
         unknown_cols = [c for c in range(1, ws.max_column + 1) if c not in columns]
@@ -370,7 +379,7 @@ class _Reader:
                 if ok:
                     values[column.key] = value
             above.update(values)
-            rows.append(Row(r, values, places))
+            rows.append(Row(r, values, places, ws.title, headers))
         if hidden:
             shown = ", ".join(str(r) for r in hidden[:10]) + (" …" if len(hidden) > 10 else "")
             self.notice(Place(ws.title), f"ข้ามแถวที่ซ่อนอยู่: {shown}", f"skipped hidden rows: {shown}")

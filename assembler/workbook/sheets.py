@@ -160,9 +160,9 @@ AC_DETAILS = (
 def _texts(sections: tuple[Section, ...]) -> Sheet:
     columns = (
         Column("section", "ส่วน", "เลือกจากรายการ; ว่าง = ตามแถวบน", 24, "choice",
-               choices=tuple(s.label for s in sections), same_as_above=True),
+               choices=tuple(s.label for s in sections), same_as_above=True, required=True),
         Column("level", "ระดับ", "1 หลัก, 2 ย่อย", 8, "level"),
-        Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 100),
+        Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 100, required=True),
     )
     return Sheet(
         "texts",
@@ -223,9 +223,9 @@ ANTICORRUPTION = (
             Column("id", "ที่", "เลขรายการ; ว่าง = ตามแถวบน", 8, "code", source=("items", "id"),
                    same_as_above=True),
             Column("section", "หัวข้อ", "เลือกจากรายการ; ว่าง = ตามแถวบน", 22, "choice",
-                   choices=tuple(s.label for s in AC_DETAILS), same_as_above=True),
+                   choices=tuple(s.label for s in AC_DETAILS), same_as_above=True, required=True),
             Column("level", "ระดับ", "1 หลัก, 2 ย่อย", 8, "level"),
-            Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 90),
+            Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 90, required=True),
         ),
     ),
 )
@@ -277,9 +277,9 @@ OPERATIONS = (
         "รายละเอียดของกิจกรรม (ผลผลิต): หนึ่งข้อต่อแถว ช่อง ที่ อ้างเลขในแผ่นงาน โครงการ",
         (
             Column("id", "ที่", "เลขโครงการ; ว่าง = ตามแถวบน", 9, "code", source=("projects", "id"),
-                   same_as_above=True),
+                   same_as_above=True, required=True),
             Column("level", "ระดับ", "1 หลัก, 2 ย่อย", 8, "level"),
-            Column("text", "ข้อความ", "หนึ่งข้อต่อแถว", 100),
+            Column("text", "ข้อความ", "หนึ่งข้อต่อแถว", 100, required=True),
         ),
     ),
     Sheet(
