@@ -314,3 +314,44 @@ def test_workbook_with_a_renamed_header_names_the_column(example, sheet, header,
     err = capsys.readouterr().err
     assert "internal error" not in err
     assert f"{sheet}!A1" in err and header in err and "missing" in err
+
+
+# --------------------------------------------------------------------------- workbooks store text as text
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "=1+1", "=HYPERLINK(\"http://example.com\",\"x\")", "= ราคากลาง"]
+
+
+@pytest.mark.parametrize("command", ["workbook", "convert"])
+def test_text_starting_with_equals_is_a_string_cell_and_reads_back(command, tmp_path):
+    """Issue 10, 2: record text starting with "=" was written as a live formula and did not round trip."""
+    import zipfile
+
+    import openpyxl
+
+    text = (
+        MINIMAL.replace("name: โครงการอบรมคุณธรรม", f"name: {yaml_quote(FORMULAS[0])}")
+        .replace("budget: 5000", f"budget: 5000\n                remarks: {yaml_quote(FORMULAS[1])}")
+        .replace("province: ลำปาง", f"province: {yaml_quote(FORMULAS[2])}")
+        .replace("title: การสร้างจิตสำนึกแก่เยาวชน", f"title: {yaml_quote(FORMULAS[3])}")
+    )
+    path = write(tmp_path, text)
+    xlsx = tmp_path / "plan.xlsx"
+    args = ["workbook", "--from", str(path), str(xlsx)] if command == "workbook" else ["convert", str(path), str(xlsx)]
+    assert main(args) == 0
+    with zipfile.ZipFile(xlsx) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+    wb = openpyxl.load_workbook(xlsx)
+    found = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value in FORMULAS}
+    assert found == set(FORMULAS)
+    assert all(c.data_type == "s" for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value in FORMULAS)
+    plan, _ = load(xlsx)
+    original, _ = load(path)
+    assert plan == original
+
+
+def yaml_quote(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
