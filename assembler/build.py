@@ -26,6 +26,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     pages: int = 0
+    #: sha256 of the records file's bytes the book was built from
+    digest: str = ""
 
 
 def validate(path: Path) -> list[Problem]:
@@ -68,7 +70,7 @@ def build(
 
     plan, located = load(path)
     chosen = chosen_parts(path, plan.book, parts) if parts else None
-    result = BuildResult(path, warnings=check(plan, located))
+    result = BuildResult(path, warnings=check(plan, located), digest=located.digest)
     failing = [p for p in result.warnings if p.severity == "warning"]
     if strict and failing:
         raise ValidationFailed([dataclasses.replace(p, severity="error") for p in failing])

@@ -195,9 +195,10 @@ def test_a_trillion_baht_is_still_a_budget(tmp_path):
 # --------------------------------------------------------------------------- files that are not records files
 
 
-def test_fifo_is_refused_without_waiting(tmp_path):
+@pytest.mark.parametrize("name", ["plan.yaml", "plan.xlsx"])
+def test_fifo_is_refused_without_waiting(name, tmp_path):
     """Issue 10, 7: `validate` waited forever on a FIFO."""
-    path = tmp_path / "plan.yaml"
+    path = tmp_path / name
     os.mkfifo(path)
     assert_refused(run_cli("validate", str(path), timeout=20), path, "regular file")
 

@@ -14,6 +14,7 @@ numbers, values of the wrong kind.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
@@ -25,7 +26,7 @@ from pathlib import Path
 from ..errors import InputError, Place, Problem, WorkbookLocated, simple
 from ..records.operations import parse_month
 from ..thai import parse_number
-from ..ziputil import UnsafeArchive, check_archive, check_size
+from ..ziputil import MAX_FILE_BYTES, UnsafeArchive, check_archive, check_size
 from .sheets import (
     BOOK_NAMES,
     FOREWORD_TEXTS,
@@ -90,12 +91,17 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
     """Return the records data of the workbook at ``path`` and where each value was read."""
     from openpyxl import load_workbook
 
+    from ..records.loader import read_bytes
+
     try:
         check_size(path.stat().st_size)
-        data = path.read_bytes()
-        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except OSError as exc:
         raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
+    except UnsafeArchive as exc:
+        raise simple(path, *exc.args) from None
+    data = read_bytes(path, MAX_FILE_BYTES)
+    try:
+        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except UnsafeArchive as exc:
         raise simple(path, *exc.args) from None
     try:
@@ -109,7 +115,9 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
             f"เปิดสมุดงานไม่ได้: ไฟล์อาจเสียหาย ({type(exc).__name__})",
             f"cannot open the workbook: the file may be damaged ({type(exc).__name__}: {exc})",
         ) from None
-    return _Reader(path, values, formulas).read()
+    records, located = _Reader(path, values, formulas).read()
+    located.digest = hashlib.sha256(data).hexdigest()
+    return records, located
 
 
 def _norm_header(text: object) -> str:
