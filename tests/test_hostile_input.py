@@ -129,7 +129,15 @@ def test_deep_nesting_is_refused(opening, closing, tmp_path, capsys):
     path = write(tmp_path, "book: anticorruption\nunits:\n  " + body + "\n")
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
-    assert f"more than {MAX_DEPTH} levels" in err and f"{path}:3:" in err
+    # refused by planbook's limit, or by libyaml's own (1,000 levels) before it
+    assert f"more than {MAX_DEPTH} levels" in err or "nesting depth" in err
+    assert f"{path}:3:" in err
+
+
+def test_nesting_past_the_limit_is_refused(tmp_path, capsys):
+    path = write(tmp_path, "book: anticorruption\nunits:\n  " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n")
+    assert main(["validate", str(path)]) == 2
+    assert f"{path}:3: units" in capsys.readouterr().err
 
 
 def test_nesting_within_the_limit_is_read(tmp_path):
@@ -356,3 +364,21 @@ def yaml_quote(text: str) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=False)
+
+
+def test_a_megabyte_of_records_is_read_within_two_seconds(tmp_path):
+    """Issue 10, acceptance: a records file of at most 1 MB is read (or refused) within 2 s."""
+    from assembler.checks import check
+
+    text = (ROOT / "examples" / "anticorruption.yaml").read_text(encoding="utf-8")
+    head, sep, dimensions = text.partition("\ndimensions:\n")
+    body = dimensions
+    while len((head + sep + body + dimensions).encode()) <= 1_000_000:
+        body += dimensions
+    path = write(tmp_path, head + sep + body)
+    assert 800_000 < path.stat().st_size <= 1_000_000
+    started = time.process_time()
+    plan, located = load(path)
+    check(plan, located)
+    assert time.process_time() - started < 2
+    assert len(plan.dimensions) > 20

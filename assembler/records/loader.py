@@ -114,8 +114,8 @@ _Resolver.yaml_implicit_resolvers = {
 
 def _events(text: str):
     """Yield the YAML events of ``text`` (libyaml's fast parser when present)."""
-    if hasattr(yaml, "CParser"):
-        parser = yaml.CParser(text)
+    if yaml.__with_libyaml__:
+        parser = yaml.cyaml.CParser(text)
     else:
         parser = yaml.loader.SafeLoader(text)
     try:
