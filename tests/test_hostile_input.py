@@ -382,3 +382,27 @@ def test_a_megabyte_of_records_is_read_within_two_seconds(tmp_path):
     check(plan, located)
     assert time.process_time() - started < 2
     assert len(plan.dimensions) > 20
+
+
+def test_a_workbook_with_100000_extra_rows_is_refused_quickly(tmp_path, capsys):
+    """Issue 10, 8: a workbook with 100,000 extra rows took 25 s before it was refused."""
+    import zipfile
+
+    from assembler.records.limits import MAX_WORKBOOK_CELLS
+
+    source = ROOT / "examples" / "operations-2567-workbook.xlsx"
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet6.xml":
+                rows = "".join(
+                    f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{r}</t></is></c></row>' for r in range(1000, 101_000)
+                )
+                data = data.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+            zout.writestr(info, data)
+    started = time.process_time()
+    assert main(["validate", str(path)]) == 2
+    assert time.process_time() - started < 5
+    err = capsys.readouterr().err
+    assert f"more than {MAX_WORKBOOK_CELLS:,} cells" in err and err.count("error") == 1

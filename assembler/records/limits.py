@@ -19,6 +19,8 @@ MAX_ALIAS_NODES = 1000
 MAX_NUMBER_DIGITS = 15
 #: the largest budget: a trillion baht (10^12)
 MAX_BAHT = 10**12
+#: cells in all the sheets of a workbook (the examples hold about 3,000)
+MAX_WORKBOOK_CELLS = 100_000
 #: characters of one text value (an Excel cell holds at most 32,767)
 MAX_TEXT = 10_000
 

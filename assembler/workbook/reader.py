@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import InputError, Place, Problem, WorkbookLocated, simple
+from ..records.limits import MAX_WORKBOOK_CELLS
 from ..records.operations import parse_month
 from ..thai import parse_number
 from ..ziputil import MAX_FILE_BYTES, UnsafeArchive, check_archive, check_size
@@ -104,6 +105,15 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
         check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except UnsafeArchive as exc:
         raise simple(path, *exc.args) from None
+    cells = count_cells(data)
+    if cells > MAX_WORKBOOK_CELLS:
+        raise simple(
+            path,
+            f"สมุดงานมีช่องข้อมูลเกิน {MAX_WORKBOOK_CELLS:,} ช่อง (พบ {cells:,}): ข้อมูลแผนมีเพียงไม่กี่พันช่อง "
+            "ลบแถวที่ไม่ใช่ข้อมูลแผนออก",
+            f"the workbook holds more than {MAX_WORKBOOK_CELLS:,} cells (found {cells:,}), where plan records "
+            "hold a few thousand: delete the rows that are not plan records",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it drops
@@ -118,6 +128,30 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
     records, located = _Reader(path, values, formulas).read()
     located.digest = hashlib.sha256(data).hexdigest()
     return records, located
+
+
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def count_cells(data: bytes) -> int:
+    """Return how many cells the worksheets of a workbook package hold, read in pieces (before openpyxl)."""
+    import zipfile
+
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with package.open(name) as entry:
+                tail = b""
+                while piece := entry.read(1 << 20):
+                    chunk = tail + piece
+                    # a tag cut at the end of a piece is counted with the next one
+                    cut = max(chunk.rfind(b"<"), len(chunk) - 64, 0)
+                    total += len(_CELL.findall(chunk, 0, cut))
+                    tail = chunk[cut:]
+                total += len(_CELL.findall(tail))
+    return total
 
 
 def _norm_header(text: object) -> str:
