@@ -365,7 +365,8 @@ def run_batch(
             try:
                 manifest.save()
             except OSError as exc:
-                print(f"บันทึก {manifest.path} ไม่ได้: {exc} / cannot write {manifest.path}: {exc}", file=sys.stderr)
+                reason = exc.strerror or str(exc)
+                print(f"{manifest.path}: บันทึกไม่ได้ ({reason}) / cannot write the file ({reason})", file=sys.stderr)
         report(outcome)
 
     if jobs <= 1 or len(todo) <= 1:
