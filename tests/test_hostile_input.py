@@ -406,3 +406,21 @@ def test_a_workbook_with_100000_extra_rows_is_refused_quickly(tmp_path, capsys):
     assert time.process_time() - started < 5
     err = capsys.readouterr().err
     assert f"more than {MAX_WORKBOOK_CELLS:,} cells" in err and err.count("error") == 1
+
+
+def test_a_workbook_with_a_damaged_sheet_stream_is_bad_input(tmp_path, capsys):
+    """Found by the fuzz test: a corrupt deflate stream (zlib.error) while counting cells was exit 3."""
+    import zipfile
+
+    source = ROOT / "examples" / "anticorruption-workbook.xlsx"
+    blob = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as z:
+        info = max(z.infolist(), key=lambda i: i.compress_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 100, start + info.compress_size - 100, 997):
+        blob[offset] ^= 0x5A
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(bytes(blob))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "damaged" in err and "internal error" not in err

@@ -105,7 +105,10 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
         check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except UnsafeArchive as exc:
         raise simple(path, *exc.args) from None
-    cells = count_cells(data)
+    try:
+        cells = count_cells(data)
+    except Exception as exc:  # zipfile and zlib raise many kinds on damaged packages
+        raise _damaged(path, exc) from None
     if cells > MAX_WORKBOOK_CELLS:
         raise simple(
             path,
@@ -120,14 +123,18 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
             values = load_workbook(io.BytesIO(data), data_only=True)
             formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged packages
-        raise simple(
-            path,
-            f"เปิดสมุดงานไม่ได้: ไฟล์อาจเสียหาย ({type(exc).__name__})",
-            f"cannot open the workbook: the file may be damaged ({type(exc).__name__}: {exc})",
-        ) from None
+        raise _damaged(path, exc) from None
     records, located = _Reader(path, values, formulas).read()
     located.digest = hashlib.sha256(data).hexdigest()
     return records, located
+
+
+def _damaged(path: Path, exc: Exception) -> InputError:
+    return simple(
+        path,
+        f"เปิดสมุดงานไม่ได้: ไฟล์อาจเสียหาย ({type(exc).__name__})",
+        f"cannot open the workbook: the file may be damaged ({type(exc).__name__}: {exc})",
+    )
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
