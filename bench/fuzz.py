@@ -232,10 +232,15 @@ def _child(index: int, seed: int, records: int, folder: Path, timeout: int, memo
 
 def run(records: int, workbooks: int, seed: int, jobs: int, timeout: int, memory_mb: int, keep: Path) -> dict:
     """Run every case, ``jobs`` at a time; return the figures."""
-    import assembler.cli  # noqa: F401 - imported once, before the forks
+    # everything a case runs is imported once, before the forks (fast children, and one
+    # version of the code even when the files change during a long run)
     import assembler.build  # noqa: F401
+    import assembler.checks  # noqa: F401
+    import assembler.cli  # noqa: F401
+    import assembler.convert  # noqa: F401
+    import assembler.records.dump  # noqa: F401
+    import assembler.workbook.reader  # noqa: F401
     import assembler.workbook.writer  # noqa: F401
-    from assembler.records import load  # noqa: F401
 
     for path in WORKBOOKS:
         _workbook(path)  # parsed once too
