@@ -112,6 +112,7 @@ _Resolver.yaml_implicit_resolvers = {
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 
+
 def _events(text: str):
     """Yield the YAML events of ``text`` (libyaml's fast parser when present)."""
     if yaml.__with_libyaml__:
@@ -165,9 +166,8 @@ def _compose(text: str, located: Located) -> object:
             located.lines.setdefault(tuple(str(p) for p in path), line)
             frame.value.append(value)
         else:
-            key, key_line = frame.key
+            frame.value[frame.key[0]] = value
             frame.key = None
-            frame.value[key] = value
 
     def child_path() -> tuple:
         if not stack:
