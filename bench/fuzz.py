@@ -13,7 +13,8 @@ once), with a time limit (SIGALRM) and a memory limit (RLIMIT_AS), and the
 run reports the exit codes counted, the slowest case and the largest peak
 memory (the child's maximum resident set). A case is a failure when it exits
 with anything but 0, 1 or 2 (3 is an internal error, 4 is "validate passed
-but convert failed", a signal is a timeout or a crash); failing cases and the
+but convert failed", 5 is the fuzzer's own error, a signal is a timeout or
+a crash); failing cases and the
 slowest one are kept in the output folder to reproduce.
 
     python bench/fuzz.py [--records 10000] [--workbooks 2000] [--seed 1] [--jobs 2]
@@ -167,7 +168,7 @@ def mutate_workbook(path: Path, rng: random.Random) -> bytes:
     for _ in range(rng.randint(1, 4)):
         try:
             _edit_workbook(wb, rng)
-        except (ValueError, TypeError, KeyError, IndexError):  # openpyxl refuses some edits: that is not a case
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # openpyxl refuses some edits
             pass
     out = io.BytesIO()
     wb.save(out)
@@ -263,7 +264,7 @@ def run(records: int, workbooks: int, seed: int, jobs: int, timeout: int, memory
         label = f"signal {-code}" if code < 0 else str(code)
         codes[label] += 1
         mb = usage.ru_maxrss / 1024
-        name = next(iter(folder.glob("case*")), None)
+        name = next((p for p in folder.glob("case*") if "-out" not in p.name), None)
         if code not in (0, 1, 2):
             failures.append({"case": index, "exit": label, "seconds": round(seconds, 2)})
             if name is not None:
