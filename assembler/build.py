@@ -27,6 +27,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     pages: int = 0
+    #: sha256 of the records file's bytes the book was built from
+    digest: str = ""
 
 
 def validate(path: Path) -> list[Problem]:
@@ -69,7 +71,7 @@ def build(
 
     plan, located = load(path)
     chosen = chosen_parts(path, plan.book, parts) if parts else None
-    result = BuildResult(path, warnings=check(plan, located))
+    result = BuildResult(path, warnings=check(plan, located), digest=located.digest)
     failing = [p for p in result.warnings if p.severity == "warning"]
     if strict and failing:
         raise ValidationFailed([dataclasses.replace(p, severity="error") for p in failing])
@@ -112,29 +114,68 @@ def chosen_parts(path: Path, book: str, names: tuple[str, ...]) -> tuple[str, ..
         ) from None
 
 
+#: temporary outputs: short (a long output name still fits), naming the process that writes them
+TEMP_PREFIX = ".planbook-"
+TEMP_SUFFIX = ".part"
+
+
 def write_all(targets: dict[str, Path], blobs: dict[str, bytes]) -> None:
     """Write every blob to a temporary file beside its target, then rename them all.
 
     A reader never sees a half-written file, and a failure before the renames
-    leaves every earlier output as it was.
+    leaves every earlier output as it was and no temporary file. Temporary
+    files of writers that were killed are removed by the next write there.
     """
     temps: dict[str, Path] = {}
+    target = None
     try:
         for fmt, target in targets.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            sweep_temporary_files(target.parent)
+            fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent)
+            temps[fmt] = Path(name)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(blobs[fmt])
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(name, 0o644)
-            temps[fmt] = Path(name)
         for fmt, target in targets.items():
-            os.replace(temps.pop(fmt), target)
+            os.replace(temps[fmt], target)
+            del temps[fmt]
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise RenderError(
-            f"เขียนไฟล์ผลลัพธ์ไม่ได้: {exc} / cannot write the output: {exc}"
+            Problem(str(target), "", None, f"เขียนไฟล์ไม่ได้ ({reason})", f"cannot write the file ({reason})")
         ) from None
     finally:
         for temp in temps.values():
-            temp.unlink(missing_ok=True)
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def sweep_temporary_files(folder: Path) -> None:
+    """Remove the temporary outputs in ``folder`` left by planbook processes no longer running."""
+    try:
+        names = [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX) and p.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return
+    for path in names:
+        pid = path.name[len(TEMP_PREFIX):].partition("-")[0]
+        if pid.isdigit() and not process_running(int(pid)):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
+def process_running(pid: int) -> bool:
+    """Return whether the process ``pid`` is running (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True

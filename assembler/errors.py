@@ -86,12 +86,14 @@ class Located:
 
     ``notices`` are what reading the file skipped or guessed (a workbook's
     extra sheets, hidden rows); they are reported with the warnings but never
-    fail a strict build.
+    fail a strict build. ``digest`` is the sha256 of the bytes read.
     """
 
     file: str
     lines: dict[tuple, int] = field(default_factory=dict)
     notices: list[Problem] = field(default_factory=list)
+    #: sha256 of the bytes read (what the book is built from)
+    digest: str = ""
 
     def mention(self, path: tuple) -> tuple[str, str]:
         """Return where ``path`` stands as a reader would say it, in Thai and English."""

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from .books import BOOKS
 from .errors import InputError, Located, simple
 from .messages import say
+from .records.limits import text_fault
 from .records.loader import problems_from_validation, read_records
 
 WORKBOOK_SUFFIXES = (".xlsx",)
@@ -27,6 +28,9 @@ def load(path: Path) -> tuple[object, Located]:
         data, located = read_records(path)
     if not isinstance(data, dict):
         raise InputError(located.problem((), *say("not_a_mapping")))
+    problems = text_problems(data, located)
+    if problems:
+        raise InputError(problems)
     book = data.get("book")
     if not isinstance(book, str) or book not in BOOKS:
         raise InputError(located.problem(("book",), *say("unknown_book", book=book, known=list(BOOKS))))
@@ -38,3 +42,25 @@ def load(path: Path) -> tuple[object, Located]:
     if problems:
         raise InputError(problems)
     return model, located
+
+
+def text_problems(data: object, located: Located) -> list:
+    """Return a problem for each text (value or key) that no book or workbook can hold (limits.text_fault)."""
+    out = []
+    todo = [((), data)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            fault = text_fault(value)
+            if fault:
+                out.append(located.problem(path, *fault))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                fault = text_fault(key) if isinstance(key, str) else None
+                if fault:
+                    out.append(located.problem(path + (key,), *fault))
+                else:
+                    todo.append((path + (key,), child))
+        elif isinstance(value, list):
+            todo.extend((path + (i,), child) for i, child in enumerate(value))
+    return sorted(out, key=lambda p: (p.line or 0, p.where))

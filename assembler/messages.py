@@ -18,7 +18,26 @@ from .thai import DASH, NOT_BUDGETED
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- reading records ---------------------------------------------------------
     "cannot_read": ("อ่านไฟล์ไม่ได้ ({reason})", "cannot read the file ({reason})"),
-    "too_large": ("ไฟล์ใหญ่เกินกว่าจะเป็นข้อมูลแผน", "the file is too large to be plan records"),
+    "too_large": (
+        "ไฟล์ใหญ่เกิน {megabytes} MB จึงไม่ใช่ข้อมูลแผน", "the file is larger than {megabytes} MB: too large to be plan records"
+    ),
+    "not_regular": (
+        "ไม่ใช่ไฟล์ธรรมดา (เป็นโฟลเดอร์ อุปกรณ์ หรือท่อ) จึงไม่อ่าน", "not a regular file (a folder, a device or a pipe): it is not read"
+    ),
+    "several_documents": ("ไฟล์มีเอกสาร YAML มากกว่าหนึ่งชุด (---)", "the file holds more than one YAML document (---)"),
+    "yaml_tag": ("ไม่รองรับแท็ก YAML ({tag})", "YAML tags ({tag}) are not supported"),
+    "anchor_undefined": ("ไม่พบจุดยึด &{anchor}", "the anchor &{anchor} is not defined"),
+    "alias_self": ("นามแฝง *{anchor} อ้างถึงตัวเอง", "the alias *{anchor} refers to itself"),
+    "alias_budget": (
+        "นามแฝง (*) ทำซ้ำข้อมูลเกิน {limit} ค่า: เขียนข้อมูลออกมาแทน",
+        "aliases (*) repeat more than {limit} values: write the data out instead",
+    ),
+    "nested_too_deep": ("ข้อมูลซ้อนกันลึกเกิน {depth} ชั้น", "the data is nested more than {depth} levels deep"),
+    "number_too_long": (
+        "ตัวเลขยาวเกิน {digits} หลัก (ถ้าเป็นข้อความ ให้ครอบด้วยเครื่องหมายคำพูด)",
+        "a number longer than {digits} digits (put text in quotes)",
+    ),
+    "number_not_finite": ("ตัวเลขต้องมีค่าจำกัด (พบ {value})", "a number must be finite (found {value})"),
     "not_utf8": ("ไฟล์ไม่ได้เข้ารหัส UTF-8 (ไบต์ที่ {byte})", "the file is not UTF-8 text (byte {byte})"),
     "malformed": ("รูปแบบ YAML/JSON ไม่ถูกต้อง: {detail}", "malformed YAML/JSON: {detail}"),
     "empty_file": ("ไฟล์ว่างเปล่า", "the file is empty"),
@@ -39,6 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "งบประมาณต้องเป็นจำนวนเงิน, \"-\" หรือ \"" + NOT_BUDGETED + "\" (พบ '{value}')",
         "a budget is an amount of baht, \"-\" or \"" + NOT_BUDGETED + "\" (found '{value}')",
     ),
+    "amount_too_large": ("งบประมาณเกิน {limit} บาท (พบ {value})", "a budget above {limit} baht (found {value})"),
     "budget_year_outside": (
         "ปีงบประมาณ {year} ไม่อยู่ในปีของแผน ({first}–{last})",
         "budget year {year} is outside the plan years ({first}–{last})",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import shutil
@@ -138,8 +139,10 @@ def test_force_rebuilds_every_book(tmp_path, monkeypatch):
         calls.append(Path(path).name)
         target = out_dir / f"{Path(path).stem}.pdf"
         out_dir.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"%PDF fake " + Path(path).read_bytes()[:20])
-        return assembler.build.BuildResult(Path(path), outputs=[target], pages=1)
+        records = Path(path).read_bytes()
+        target.write_bytes(b"%PDF fake " + records[:20])
+        digest = hashlib.sha256(records).hexdigest()
+        return assembler.build.BuildResult(Path(path), outputs=[target], pages=1, digest=digest)
 
     monkeypatch.setattr(assembler.build, "build", fake_build)
     src = make_books(tmp_path / "src")
@@ -246,3 +249,54 @@ def test_watch_rebuilds_a_saved_file(tmp_path):
     assert outcomes[1].status == "built" and outcomes[1].source.name == "plan.yaml"
     assert (out / "plan.pdf").read_bytes() != first
     assert "✓" in sink.getvalue() and "plan.yaml" in sink.getvalue()
+
+
+def _saved_during_the_build(monkeypatch, source: Path, before: str | None, after: str | None) -> None:
+    """Make the build write ``before`` into ``source`` just before reading it, and ``after`` just after."""
+    real_load = assembler.build.load
+
+    def load(path):
+        if before is not None:
+            source.write_text(before, encoding="utf-8")
+        try:
+            return real_load(path)
+        finally:
+            if after is not None:
+                source.write_text(after, encoding="utf-8")
+
+    monkeypatch.setattr(assembler.build, "load", load)
+
+
+def test_a_file_saved_back_during_the_build_is_built_again(tmp_path, monkeypatch):
+    """Issue 10, 5: saved as B then back as A while building, the book came from B but the manifest said A."""
+    a = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    b = a.replace("budget: 5000", "budget: 7000")
+    source = tmp_path / "plan.yaml"
+    source.write_text(a, encoding="utf-8")
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        _saved_during_the_build(patch, source, before=b, after=a)
+        assert main(["build", str(source), "-o", str(out), "--format", "docx"]) == 0
+    assert source.read_text(encoding="utf-8") == a
+    # the book holds B's budget; the file holds A: the next build must not call it unchanged
+    code, stdout, _ = run("build", str(source), "-o", str(out), "--format", "docx")
+    assert code == 0 and "built 1, unchanged 0" in stdout
+
+
+def test_the_manifest_records_the_bytes_the_build_read(tmp_path, monkeypatch):
+    """A file saved once during the build: the book is from the new bytes, and so is the manifest."""
+    a = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    b = a.replace("budget: 5000", "budget: 7000")
+    source = tmp_path / "plan.yaml"
+    source.write_text(a, encoding="utf-8")
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        _saved_during_the_build(patch, source, before=b, after=None)
+        assert main(["build", str(source), "-o", str(out), "--format", "docx"]) == 0
+    manifest = json.loads((out / batch.MANIFEST).read_text(encoding="utf-8"))
+    (entry,) = manifest["books"].values()
+    options = batch.Options(formats=("docx",))
+    assert entry["fingerprint"] == batch.fingerprint(source, batch.environment_digest(), options)
+    monkeypatch.setattr(assembler.build, "build", refuse_to_build)
+    code, stdout, _ = run("build", str(source), "-o", str(out), "--format", "docx")
+    assert code == 0 and "unchanged 1" in stdout

@@ -86,6 +86,11 @@ def fingerprint(source: Path, environment: str, options: Options) -> str | None:
         records = sha256_file(source)
     except OSError:
         return None
+    return combine(environment, options, records)
+
+
+def combine(environment: str, options: Options, records: str) -> str:
+    """Return the fingerprint of a book from the sha256 of its records file's bytes."""
     text = f"{environment}\n{options.key()}\n{records}\n"
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import EXIT_OK, PlanbookError, Problem
-from .manifest import Manifest, Options, environment_digest, fingerprint, sha256_file
+from .manifest import Manifest, Options, combine, environment_digest, fingerprint, sha256_file
 
 EXIT_INTERNAL = 3
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
@@ -30,6 +30,8 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     error: str = ""  # the problems that stopped the build, formatted
     exit_code: int = EXIT_OK
+    #: sha256 of the records file's bytes the build read (what the outputs were made from)
+    digest: str = ""
 
 
 def build_book(source: Path, out_dir: Path, options: Options) -> Outcome:
@@ -55,6 +57,7 @@ def build_book(source: Path, out_dir: Path, options: Options) -> Outcome:
         hashes=hashes,
         pages=result.pages,
         warnings=list(result.warnings),
+        digest=result.digest,
     )
 
 
@@ -77,12 +80,12 @@ def run_batch(
     environment = environment or environment_digest()
     manifest = Manifest(out_dir)
     outcomes: dict[int, Outcome] = {}
-    todo: list[tuple[int, Path, str | None]] = []
+    todo: list[tuple[int, Path]] = []
     for index, source in enumerate(sources):
         fp = fingerprint(source, environment, options)
         entry = None if force else manifest.current(source, fp, options.parts)
         if entry is None:
-            todo.append((index, source, fp))
+            todo.append((index, source))
             continue
         warnings = []
         for saved in entry.get("warnings", []):
@@ -94,30 +97,33 @@ def run_batch(
         outcomes[index] = Outcome(source, UNCHANGED, outputs=outputs, hashes=dict(entry["outputs"]), warnings=warnings)
         report(outcomes[index])
 
-    def finish(index: int, fp: str | None, outcome: Outcome) -> None:
+    def finish(index: int, outcome: Outcome) -> None:
         outcomes[index] = outcome
-        # record only what was built from the bytes fingerprinted (not a file saved during its build)
-        if outcome.status == BUILT and fp is not None and fingerprint(outcome.source, environment, options) == fp:
-            manifest.record(outcome.source, fp, outcome.hashes, outcome.warnings, options.parts)
+        # record the bytes the build read (the file may have been saved again meanwhile: then the
+        # next run finds a different fingerprint and builds again)
+        if outcome.status == BUILT and outcome.digest:
+            built = combine(environment, options, outcome.digest)
+            manifest.record(outcome.source, built, outcome.hashes, outcome.warnings, options.parts)
             try:
                 manifest.save()
             except OSError as exc:
-                print(f"บันทึก {manifest.path} ไม่ได้: {exc} / cannot write {manifest.path}: {exc}", file=sys.stderr)
+                reason = exc.strerror or str(exc)
+                print(f"{manifest.path}: บันทึกไม่ได้ ({reason}) / cannot write the file ({reason})", file=sys.stderr)
         report(outcome)
 
     if jobs <= 1 or len(todo) <= 1:
-        for index, source, fp in todo:
-            finish(index, fp, build_book(source, out_dir, options))
+        for index, source in todo:
+            finish(index, build_book(source, out_dir, options))
     else:
         import multiprocessing
 
         # spawn: a worker never inherits this process's threads (progress display, watcher)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            futures = {pool.submit(build_book, source, out_dir, options): (index, source, fp) for index, source, fp in todo}
+            futures = {pool.submit(build_book, source, out_dir, options): (index, source) for index, source in todo}
             try:
                 for future in as_completed(futures):
-                    index, source, fp = futures[future]
+                    index, source = futures[future]
                     try:
                         outcome = future.result()
                     except Exception as exc:  # the worker died (out of memory, killed…)
@@ -127,7 +133,7 @@ def run_batch(
                             error=f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}",
                             exit_code=EXIT_INTERNAL,
                         )
-                    finish(index, fp, outcome)
+                    finish(index, outcome)
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise

@@ -1,6 +1,7 @@
 """Records parts every book shares: organisation, units, คำนำ, budgets, list entries."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, ClassVar, Literal, Optional, Union
 
@@ -10,6 +11,7 @@ from ..messages import RecordsValueError
 from pythainlp.util import thai_digit_to_arabic_digit
 
 from ..thai import DASH, NOT_BUDGETED, parse_number
+from .limits import MAX_BAHT
 
 
 class Record(BaseModel):
@@ -68,14 +70,14 @@ def _amount(value: object) -> object:
         if isinstance(value, bool):
             raise RecordsValueError("amount_not_money")
         return None
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value) or value < 0:
+            raise RecordsValueError("amount_fraction", value=value)
+        value = int(value)
     if isinstance(value, int):
         if value < 0:
             raise RecordsValueError("amount_negative")
-        return value
-    if isinstance(value, float):
-        if value != int(value) or value < 0:
-            raise RecordsValueError("amount_fraction", value=value)
-        return int(value)
+        return _bounded(value)
     if isinstance(value, str):
         text = value.strip()
         if text in ("", DASH, "none"):
@@ -83,10 +85,18 @@ def _amount(value: object) -> object:
         if text in (NOT_BUDGETED, "not budgeted"):
             return NOT_BUDGETED
         try:
-            return parse_number(text.removesuffix("บาท").strip())
+            number = parse_number(text.removesuffix("บาท").strip())
         except ValueError:
             pass
+        else:
+            return _bounded(number)
     raise RecordsValueError("amount_unknown", value=value)
+
+
+def _bounded(baht: int) -> int:
+    if baht > MAX_BAHT:
+        raise RecordsValueError("amount_too_large", limit=f"{MAX_BAHT:,}", value=f"{baht:,}")
+    return baht
 
 
 #: the same, for a text that may state an amount ("50,000 บาท")

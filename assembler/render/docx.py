@@ -535,9 +535,9 @@ class DocxRenderer:
                     entry.append(el(f"w:embed{font.style}", {"r:id": r_id, "w:fontKey": font.key, "w:subsetted": "true"}))
                 part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         props = doc.core_properties
-        props.title = self.document.title
-        props.author = self.document.author
-        props.last_modified_by = self.document.author
+        props.title = core_property(self.document.title)
+        props.author = core_property(self.document.author)
+        props.last_modified_by = core_property(self.document.author)
         props.comments = ""
         props.subject = ""
         props.keywords = ""
@@ -894,3 +894,12 @@ class DocxRenderer:
 def render_docx(document: Document, fonts: FontSet | None = None) -> bytes:
     """Return the DOCX of ``document`` (the same bytes for the same Document), its fonts embedded."""
     return DocxRenderer(document, fonts or find_fonts()).render()
+
+
+#: the longest text a DOCX core property (docProps/core.xml) may hold
+CORE_PROPERTY_CHARS = 255
+
+
+def core_property(text: str) -> str:
+    """Return ``text`` cut to fit a core property (title, author): the book itself prints it whole."""
+    return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"

@@ -26,16 +26,29 @@ place. :func:`install` applies the patches once; render/pdf.py calls it.
    map, and a cluster whose glyphs do not read as its text is wrapped in
    ``/Span <</ActualText (…)>> BDC … EMC`` marked content, which PDF readers
    (poppler, MuPDF) extract instead of the glyphs.
+4. **Font folders that do not outlive planbook** (``fonts.mkdtemp``).
+   WeasyPrint copies each @font-face font into a ``weasyprint-*`` temporary
+   folder it removes only when its FontConfiguration is collected, so a
+   failed or killed build left them behind. They are named
+   ``weasyprint-planbook-PID-*`` instead, removed when planbook exits, and
+   the folders of processes no longer running (killed) are removed by the
+   next layout.
 """
 from __future__ import annotations
 
+import atexit
+import os
 import re
+import shutil
+import tempfile
 from io import BytesIO
+from pathlib import Path
 
 import weasyprint
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.draw import text as weasy_draw_text
+from weasyprint.text import fonts as weasy_fonts
 from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
@@ -62,6 +75,7 @@ PATCHED = {
         "text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum"],
     "weasyprint.layout.inline.justify_line": ["context", "line", "extra_width"],
     "weasyprint.draw.text.draw_first_line": ["stream", "textbox", "text_overflow", "block_ellipsis", "matrix"],
+    "weasyprint.text.fonts.mkdtemp": ["suffix", "prefix", "dir"],
 }
 
 _original = {}
@@ -83,6 +97,7 @@ def install() -> None:
         split_first_line=line_break.split_first_line,
         justify_line=weasy_inline.justify_line,
         draw_first_line=weasy_draw_text.draw_first_line,
+        mkdtemp=weasy_fonts.mkdtemp,
     )
     Layout.setup = _setup
     Layout.set_text = _set_text
@@ -91,6 +106,8 @@ def install() -> None:
         module.split_first_line = _split_first_line
     weasy_inline.justify_line = _justify_line
     weasy_draw_text.draw_first_line = _draw_first_line
+    weasy_fonts.mkdtemp = mkdtemp
+    sweep_font_folders()
 
 
 def installed() -> bool:
@@ -100,6 +117,7 @@ def installed() -> bool:
         and all(m.split_first_line is _split_first_line for m in (line_break, weasy_inline, weasy_preferred))
         and weasy_inline.justify_line is _justify_line
         and weasy_draw_text.draw_first_line is _draw_first_line
+        and weasy_fonts.mkdtemp is mkdtemp
     )
 
 
@@ -550,4 +568,40 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     if string:
         stream.show_text(string)
     return []  # no colour glyphs to draw
+
+
+# 4. Font folders -------------------------------------------------------------
+
+FONT_FOLDER_PREFIX = "weasyprint-planbook-"
+_font_folders: list[str] = []
+
+
+def mkdtemp(suffix=None, prefix=None, dir=None):
+    """Make WeasyPrint's font folder, named after this process and removed when it exits."""
+    folder = tempfile.mkdtemp(suffix, f"{FONT_FOLDER_PREFIX}{os.getpid()}-", dir)
+    if not _font_folders:
+        atexit.register(remove_font_folders)
+    _font_folders.append(folder)
+    return folder
+
+
+def remove_font_folders() -> None:
+    """Remove the font folders this process made (at exit)."""
+    while _font_folders:
+        shutil.rmtree(_font_folders.pop(), ignore_errors=True)
+
+
+def sweep_font_folders(root: Path | None = None) -> None:
+    """Remove the font folders of planbook processes that are no longer running (killed)."""
+    from ..build import process_running
+
+    root = Path(root or tempfile.gettempdir())
+    try:
+        folders = list(root.glob(f"{FONT_FOLDER_PREFIX}*"))
+    except OSError:
+        return
+    for folder in folders:
+        pid = folder.name[len(FONT_FOLDER_PREFIX):].partition("-")[0]
+        if pid.isdigit() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 

@@ -14,17 +14,20 @@ numbers, values of the wrong kind.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import InputError, Place, Problem, WorkbookLocated, simple
+from ..records.limits import MAX_WORKBOOK_CELLS
 from ..records.months import parse_month
 from ..thai import parse_number
-from ..ziputil import UnsafeArchive, check_archive, check_size
+from ..ziputil import MAX_FILE_BYTES, UnsafeArchive, check_archive, check_size
 from .sheets import (
     INFO_COLUMNS,
     INFO_KEY,
@@ -61,12 +64,19 @@ class Row:
     number: int
     values: dict[str, object]
     places: dict[str, Place]
+    sheet: str = ""
+    #: the headers of the layout's columns, by key (to name a column the sheet lacks)
+    headers: dict[str, str] = dataclass_field(default_factory=dict)
 
     def get(self, key: str):
         return self.values.get(key)
 
     def place(self, key: str) -> Place:
-        return self.places[key]
+        """Return the cell of column ``key`` in this row, or the row itself when the sheet lacks that column."""
+        if key in self.places:
+            return self.places[key]
+        header = self.headers.get(key, key)
+        return Place(self.sheet, None, f"แถว {self.number}: ไม่มีคอลัมน์ {header} / row {self.number}: no column {header}")
 
     def value(self, key: str) -> Value | None:
         return Value(self.values[key], self.places[key]) if key in self.values else None
@@ -76,26 +86,73 @@ def read_workbook(path: Path) -> tuple[dict, WorkbookLocated]:
     """Return the records data of the workbook at ``path`` and where each value was read."""
     from openpyxl import load_workbook
 
+    from ..records.loader import read_bytes
+
     try:
         check_size(path.stat().st_size)
-        data = path.read_bytes()
-        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
     except OSError as exc:
         raise simple(path, f"อ่านไฟล์ไม่ได้ ({exc.strerror})", f"cannot read the file ({exc.strerror})") from None
     except UnsafeArchive as exc:
         raise simple(path, *exc.args) from None
+    data = read_bytes(path, MAX_FILE_BYTES)
+    try:
+        check_archive(data, ("[Content_Types].xml", "xl/workbook.xml"))
+    except UnsafeArchive as exc:
+        raise simple(path, *exc.args) from None
+    try:
+        cells = count_cells(data)
+    except Exception as exc:  # zipfile and zlib raise many kinds on damaged packages
+        raise _damaged(path, exc) from None
+    if cells > MAX_WORKBOOK_CELLS:
+        raise simple(
+            path,
+            f"สมุดงานมีช่องข้อมูลเกิน {MAX_WORKBOOK_CELLS:,} ช่อง (พบ {cells:,}): ข้อมูลแผนมีเพียงไม่กี่พันช่อง "
+            "ลบแถวที่ไม่ใช่ข้อมูลแผนออก",
+            f"the workbook holds more than {MAX_WORKBOOK_CELLS:,} cells (found {cells:,}), where plan records "
+            "hold a few thousand: delete the rows that are not plan records",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it drops
             values = load_workbook(io.BytesIO(data), data_only=True)
             formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged packages
-        raise simple(
-            path,
-            f"เปิดสมุดงานไม่ได้: ไฟล์อาจเสียหาย ({type(exc).__name__})",
-            f"cannot open the workbook: the file may be damaged ({type(exc).__name__}: {exc})",
-        ) from None
-    return _Reader(path, values, formulas).read()
+        raise _damaged(path, exc) from None
+    records, located = _Reader(path, values, formulas).read()
+    located.digest = hashlib.sha256(data).hexdigest()
+    return records, located
+
+
+def _damaged(path: Path, exc: Exception) -> InputError:
+    return simple(
+        path,
+        f"เปิดสมุดงานไม่ได้: ไฟล์อาจเสียหาย ({type(exc).__name__})",
+        f"cannot open the workbook: the file may be damaged ({type(exc).__name__}: {exc})",
+    )
+
+
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def count_cells(data: bytes) -> int:
+    """Return how many cells the worksheets of a workbook package hold, read in pieces (before openpyxl)."""
+    import zipfile
+
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with package.open(name) as entry:
+                tail = b""
+                while piece := entry.read(1 << 20):
+                    chunk = tail + piece
+                    # a tag cut at the end of a piece is counted with the next one
+                    cut = max(chunk.rfind(b"<"), len(chunk) - 64, 0)
+                    total += len(_CELL.findall(chunk, 0, cut))
+                    tail = chunk[cut:]
+                total += len(_CELL.findall(tail))
+    return total
 
 
 def _norm_header(text: object) -> str:
@@ -333,6 +390,7 @@ class _Reader:
         if any(_norm_header(ws.cell(start, c).value) == hints[c] and hints[c] for c in columns):
             start += 1  # the hint row
         rows: list[Row] = []
+        headers = {column.key: column.header for column in sheet.columns}
         hidden: list[int] = []
         above: dict[str, object] = {}
         unknown_cols = [c for c in range(1, ws.max_column + 1) if c not in columns]
@@ -368,7 +426,7 @@ class _Reader:
                 if ok:
                     values[column.key] = value
             above.update(values)
-            rows.append(Row(r, values, places))
+            rows.append(Row(r, values, places, ws.title, headers))
         if hidden:
             shown = ", ".join(str(r) for r in hidden[:10]) + (" …" if len(hidden) > 10 else "")
             self.notice(Place(ws.title), f"ข้ามแถวที่ซ่อนอยู่: {shown}", f"skipped hidden rows: {shown}")

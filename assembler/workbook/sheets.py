@@ -122,9 +122,9 @@ INTRO_TEXTS = (
 def texts_sheet(sections: tuple[Section, ...]) -> Sheet:
     columns = (
         Column("section", "ส่วน", "เลือกจากรายการ; ว่าง = ตามแถวบน", 24, "choice",
-               choices=tuple(s.label for s in sections), same_as_above=True),
+               choices=tuple(s.label for s in sections), same_as_above=True, required=True),
         Column("level", "ระดับ", "1 หลัก, 2 ย่อย", 8, "level"),
-        Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 100),
+        Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 100, required=True),
     )
     return Sheet(
         "texts",

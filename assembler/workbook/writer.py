@@ -112,7 +112,7 @@ class _Writer:
                 label = ws.cell(row, 1, field.label)
                 label.font = Font(name=FONT, size=14, bold=True)
                 label.fill = _INFO_FILL
-                cell = ws.cell(row, 2, value)
+                cell = _literal(ws.cell(row, 2, value))
                 cell.font = Font(name=FONT, size=14)
                 cell.alignment = _WRAP
                 cell.number_format = "@" if field.kind == "text" else "General"
@@ -204,7 +204,7 @@ class _Writer:
             value = values.get(column.key)
             if value is None:
                 continue
-            cell = ws.cell(row, col, value)
+            cell = _literal(ws.cell(row, col, value))
             cell.font = Font(name=FONT, size=14)
             cell.alignment = _WRAP
             if column.kind == "code":
@@ -299,6 +299,13 @@ def _default(model, key: str):
         model = model.model_fields[part].annotation
     info = model.model_fields.get(name)
     return None if info is None or info.is_required() else info.get_default(call_default_factory=True)
+
+
+def _literal(cell):
+    """Keep a record's text as text: openpyxl makes "=…" a live formula, which Excel would run."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def _style_header(cell) -> None:

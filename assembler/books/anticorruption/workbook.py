@@ -93,9 +93,9 @@ SHEETS = (
             Column("id", "ที่", "เลขรายการ; ว่าง = ตามแถวบน", 8, "code", source=("items", "id"),
                    same_as_above=True),
             Column("section", "หัวข้อ", "เลือกจากรายการ; ว่าง = ตามแถวบน", 22, "choice",
-                   choices=tuple(s.label for s in DETAILS), same_as_above=True),
+                   choices=tuple(s.label for s in DETAILS), same_as_above=True, required=True),
             Column("level", "ระดับ", "1 หลัก, 2 ย่อย", 8, "level"),
-            Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 90),
+            Column("text", "ข้อความ", "หนึ่งย่อหน้าหรือหนึ่งข้อต่อแถว", 90, required=True),
         ),
     ),
 )

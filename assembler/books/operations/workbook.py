@@ -66,9 +66,9 @@ SHEETS = (
         "รายละเอียดของกิจกรรม (ผลผลิต): หนึ่งข้อต่อแถว ช่อง ที่ อ้างเลขในแผ่นงาน โครงการ",
         (
             Column("id", "ที่", "เลขโครงการ; ว่าง = ตามแถวบน", 9, "code", source=("projects", "id"),
-                   same_as_above=True),
+                   same_as_above=True, required=True),
             Column("level", "ระดับ", "1 หลัก, 2 ย่อย", 8, "level"),
-            Column("text", "ข้อความ", "หนึ่งข้อต่อแถว", 100),
+            Column("text", "ข้อความ", "หนึ่งข้อต่อแถว", 100, required=True),
         ),
     ),
     Sheet(
