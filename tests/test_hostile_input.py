@@ -15,19 +15,8 @@ from assembler.cli import main
 from assembler.loading import load
 from assembler.records.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES
 
-from .conftest import FIXTURES, ROOT
-
-MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
-
-
-def write(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+from .conftest import ROOT
+from .test_bad_input import MINIMAL, line_of, write  # the same records and helpers
 
 
 def bilingual(err: str) -> bool:

@@ -76,13 +76,14 @@ class Plan:
 
 
 def _line_text(line) -> str:
-    return "".join(getattr(box, "text", "") for box in _descendants(line))
+    return "".join(getattr(box, "text", "") for box in descendants(line))
 
 
-def _descendants(box):
+def descendants(box):
+    """Yield a WeasyPrint box and every box inside it, in tree order."""
     yield box
     for child in getattr(box, "children", ()):
-        yield from _descendants(child)
+        yield from descendants(child)
 
 
 def measure(weasy, prefix: str = "r-") -> SectionMeasure:
@@ -95,7 +96,7 @@ def measure(weasy, prefix: str = "r-") -> SectionMeasure:
         found.top = page_box.content_box_y()
         found.bottom = found.top + page_box.height
         before = None  # the last block before the first table on the first page
-        for box in _descendants(page_box):
+        for box in descendants(page_box):
             if getattr(box, "element_tag", "") == "p" and number == 0 and not found.tables:
                 before = box
             if not getattr(box, "is_table_wrapper", False):
@@ -120,12 +121,12 @@ def measure(weasy, prefix: str = "r-") -> SectionMeasure:
             heads = [r for g in table.children if g.is_header for r in g.children]
             t.header = sum(r.height for r in heads)
             t.header_rows = [
-                (r.height, max(([l.height for l in _descendants(c) if isinstance(l, LineBox)] for c in r.children), key=len))
+                (r.height, max(([l.height for l in descendants(c) if isinstance(l, LineBox)] for c in r.children), key=len))
                 for r in heads
             ]
             for row in rows:
                 index = int(row.element.get("id")[len(prefix):].split("-")[2])
-                cells = [[(_line_text(l), l.height) for l in _descendants(c) if isinstance(l, LineBox)] for c in row.children]
+                cells = [[(_line_text(l), l.height) for l in descendants(c) if isinstance(l, LineBox)] for c in row.children]
                 if index in t.rows:  # the rest of a row WeasyPrint itself split (a row taller than a page)
                     for have, more in zip(t.rows[index].cells, cells):
                         have.extend(more)

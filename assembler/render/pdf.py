@@ -29,6 +29,7 @@ from ..errors import RenderError
 from ..fonts import FontSet, find_fonts, project_root
 from ..thai import CLOSING, OPENING, segment
 from . import pages, weasy
+from .pages import descendants as _descendants
 
 ZWSP = "\u200b"
 NBSP = "\u00a0"
@@ -288,12 +289,6 @@ def _shown_lines(row_box) -> tuple[str, ...]:
         cells.append(["".join(getattr(t, "text", "") for t in _descendants(line)) for line in lines])
     most = max((len(lines) for lines in cells), default=0)
     return tuple("".join(lines[:-1] if len(lines) == most and most > 1 else lines) for lines in cells)
-
-
-def _descendants(box):
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _descendants(child)
 
 
 @dataclass(frozen=True)
