@@ -60,6 +60,11 @@ me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(reso
 print("BENCH " + json.dumps({"code": code, "parent_mib": me.ru_maxrss / 1024, "child_mib": children.ru_maxrss / 1024}))
 """
 
+
+class Failed(Exception):
+    """A measured command failed: its output says why; the other measurements go on."""
+
+
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -127,8 +132,8 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> Run:
-    """Run ``command`` in a fresh process; return its figures, or exit with its output if it failed."""
+def run(command: list[str], env: dict | None = None, cwd: Path = ROOT, shown: str | None = None) -> Run:
+    """Run ``command`` (``shown`` in messages) in a fresh process; return its figures, or raise Failed with its output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd, env=env)
@@ -151,7 +156,7 @@ def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> Run:
     report = [line[6:] for line in stdout.splitlines() if line.startswith("BENCH ")]
     own = json.loads(report[-1]) if report else {}
     if process.returncode or own.get("code"):
-        sys.exit(f"failed (exit {process.returncode or own.get('code')}): {' '.join(command)}\n{stdout[-1500:]}\n{stderr[-3000:]}")
+        raise Failed(f"exit {process.returncode or own.get('code')}: {shown or ' '.join(command)}\n{stdout[-1500:]}\n{stderr[-3000:]}")
     pages = [int(n) for n in re.findall(r"\((\d+) pages", stdout)]
     return Run(
         wall_s=wall,
@@ -166,7 +171,7 @@ def run(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> Run:
 def planbook(args: list[str], cache: Path, root: Path = ROOT) -> Run:
     """Run ``planbook ARGS`` from checkout ``root`` with its render cache in ``cache``."""
     env = {**os.environ, "PLANBOOK_CACHE_DIR": str(cache), "PYTHONPATH": str(root)}
-    return run([sys.executable, "-c", CLI, *args], env=env, cwd=root)
+    return run([sys.executable, "-c", CLI, *args], env=env, cwd=root, shown=f"planbook {' '.join(args)} (in {root})")
 
 
 class LibreOffice:
@@ -181,9 +186,11 @@ class LibreOffice:
         if not self.ready:
             run(command)
             self.ready = True
+        pdf = self.out / f"{docx.stem}.pdf"
+        pdf.unlink(missing_ok=True)
         converted = run(command)
-        if not (self.out / f"{docx.stem}.pdf").exists():
-            sys.exit(f"LibreOffice wrote no PDF of {docx}")
+        if not pdf.exists():
+            raise Failed(f"LibreOffice wrote no PDF of {docx}")
         return converted
 
 
@@ -200,8 +207,14 @@ class Bench:
         path.mkdir()
         return path
 
-    def add(self, label: str, result: Run, **target) -> Run:
-        """Count ``result`` in the row ``label`` (made with ``target``, Row's target fields, the first time) and print it."""
+    def add(self, label: str, measure, **target) -> Run | None:
+        """Run ``measure()``, count its Run in the row ``label`` (made with ``target``, Row's target fields,
+        the first time) and print it; print why and return None if it failed."""
+        try:
+            result = measure()
+        except Failed as exc:
+            print(f"  {label}: failed, not counted\n    " + str(exc).strip().replace("\n", "\n    "), flush=True)
+            return None
         row = self.rows.setdefault(label, Row(label, **target))
         row.runs.append(result)
         child = f"{result.child_mib:.0f}" if result.child_mib is not None else "-"
@@ -219,19 +232,20 @@ class Bench:
                 for tag, root in trees:
                     cache, out = self.folder("cache"), self.folder(fmt)
                     args = ["build", str(records), "-o", str(out), "--format", fmt, "--force"]
-                    self.add(f"{tag}{name} {fmt.upper()} alone, cold", planbook(args, cache, root))
+                    self.add(f"{tag}{name} {fmt.upper()} alone, cold", lambda: planbook(args, cache, root))
                     target = docx_target if fmt == "docx" and not tag else {}
-                    self.add(f"{tag}{name} {fmt.upper()} alone, warm", planbook(args, cache, root), **target)
+                    self.add(f"{tag}{name} {fmt.upper()} alone, warm", lambda: planbook(args, cache, root), **target)
                     if fmt == "docx" and not tag:
                         docx = out / f"{records.stem}.docx"
             if lo:
-                self.add(f"LibreOffice, {name} DOCX → PDF", lo.convert(docx))
+                self.add(f"LibreOffice, {name} DOCX → PDF", lambda: lo.convert(docx))
         for fmt in ("PDF", "DOCX") if against else ():
             for state in ("cold", "warm"):
-                this, other = self.rows[f"{name} {fmt} alone, {state}"], self.rows[f"[against] {name} {fmt} alone, {state}"]
-                print(f"  {name} {fmt} {state}: CPU time this/against {this.cpu() / other.cpu():.2f}×")
-        if lo:
-            pdf, soffice = self.rows[f"{name} PDF alone, cold"], self.rows[f"LibreOffice, {name} DOCX → PDF"]
+                this, other = self.rows.get(f"{name} {fmt} alone, {state}"), self.rows.get(f"[against] {name} {fmt} alone, {state}")
+                if this and other:
+                    print(f"  {name} {fmt} {state}: CPU time this/against {this.cpu() / other.cpu():.2f}×")
+        pdf, soffice = self.rows.get(f"{name} PDF alone, cold"), self.rows.get(f"LibreOffice, {name} DOCX → PDF")
+        if pdf and soffice:
             label = f"{name} PDF cold / LibreOffice, wall (CPU: {pdf.cpu() / soffice.cpu():.2f}×)"
             ratio = Row(label, target="≤ 2.0×", ratio=pdf.wall() / soffice.wall(), max_ratio=2.0)
             self.rows[label] = ratio
@@ -248,30 +262,30 @@ class Bench:
             for _ in range(self.repeat):
                 cache, out = self.folder("cache"), self.folder("out")
                 args = ["build", str(records), "-o", str(out), "--force"]
-                self.add(f"{size} items, PDF and DOCX, cold", planbook(args, cache), **target)
+                self.add(f"{size} items, PDF and DOCX, cold", lambda: planbook(args, cache), **target)
             if lo:
                 for _ in range(self.repeat):
-                    self.add(f"LibreOffice, {size}-item DOCX → PDF", lo.convert(out / f"{records.stem}.docx"))
+                    self.add(f"LibreOffice, {size}-item DOCX → PDF", lambda: lo.convert(out / f"{records.stem}.docx"))
             if size == edit:  # on the last cold build's cache and output, each round renames one more item
                 for k in range(self.repeat):
                     rename_item(records, size // 2 + k)
                     self.add(f"{size} items, one item renamed, both formats, warm",
-                             planbook(["build", str(records), "-o", str(out)], cache), target="≤ 3 s", max_wall_s=3.0)
+                             lambda: planbook(["build", str(records), "-o", str(out)], cache), target="≤ 3 s", max_wall_s=3.0)
 
     def batch(self) -> None:
         """``planbook build examples/ -o OUT --jobs 2``: a first build, then again with nothing changed."""
         for _ in range(self.repeat):
             cache, out = self.folder("cache"), self.folder("batch")
             args = ["build", str(ROOT / "examples"), "-o", str(out), "--jobs", "2"]
-            self.add("examples/ batch --jobs 2, first build, cold", planbook(args, cache))
-            self.add("examples/ batch --jobs 2, again, nothing changed", planbook(args, cache))
+            self.add("examples/ batch --jobs 2, first build, cold", lambda: planbook(args, cache))
+            self.add("examples/ batch --jobs 2, again, nothing changed", lambda: planbook(args, cache))
 
     def workbook(self, records: Path, name: str) -> None:
         """RECORDS written as a workbook, then that workbook read and validated."""
         for _ in range(self.repeat):
             cache, out = self.folder("cache"), self.folder("workbook") / f"{records.stem}.xlsx"
-            self.add(f"{name} written as a workbook", planbook(["convert", str(records), str(out)], cache))
-            self.add(f"{name}'s workbook read and validated", planbook(["validate", str(out)], cache))
+            self.add(f"{name} written as a workbook", lambda: planbook(["convert", str(records), str(out)], cache))
+            self.add(f"{name}'s workbook read and validated", lambda: planbook(["validate", str(out)], cache))
 
     def summary(self) -> str:
         """Return the Markdown table of every measurement (medians; memory the largest seen)."""
@@ -329,8 +343,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.repeat, args.sizes = 1, [100]
     if args.repeat < 1:
-        parser.error("--repeat: at least 1")
+        parser.error(f"--repeat: อย่างน้อย 1 ครั้ง / at least 1 (got {args.repeat})")
     records = args.records.resolve()
+    if not records.is_file():
+        parser.error(f"ไม่พบไฟล์ข้อมูลแผน {records} / no records file {records}")
+    if args.against and not (args.against / "assembler" / "cli.py").is_file():
+        parser.error(f"--against: {args.against} ไม่ใช่สำเนาของ planbook / is not a planbook checkout (no assembler/cli.py)")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     print(f"start: {_machine()}")
     with tempfile.TemporaryDirectory(prefix="planbook-bench-") as tmp:
@@ -340,10 +358,13 @@ def main(argv: list[str] | None = None) -> None:
         bench = Bench(Path(tmp), args.repeat)
         print(f"{'':54} {'wall':>9} {'':7} {'CPU':>9}   planbook / largest child / all processes, peak")
         name = "example" if records == EXAMPLE else records.name
-        bench.example(records, name, lo, args.against.resolve() if args.against else None)
-        bench.generated(args.sizes, lo)
-        bench.batch()
-        bench.workbook(records, name)
+        try:
+            bench.example(records, name, lo, args.against.resolve() if args.against else None)
+            bench.generated(args.sizes, lo)
+            bench.batch()
+            bench.workbook(records, name)
+        except KeyboardInterrupt:
+            print("interrupted: the figures so far")
         print(f"end: {_machine()}")
         print()
         print(bench.summary())
