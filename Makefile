@@ -1,6 +1,7 @@
 # Quick start: `make demo` builds the example books into output/, `make test` runs the tests,
 # `make serve` serves the web page and API on http://127.0.0.1:8000/ (README: "The service").
 # Both create .venv and install what they need (system packages through apt when run as root).
+# `make bench` measures speed and memory (`make bench BENCH=--quick` to try it).
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
@@ -29,7 +30,7 @@ serve: sysdeps $(STAMP)
 	$(VENV)/bin/planbook serve
 
 bench: sysdeps-test $(STAMP)
-	$(PY) bench/bench.py
+	$(PY) bench/bench.py $(BENCH)
 
 clean:
 	rm -rf output .pytest_cache tests/_artifacts

@@ -38,6 +38,19 @@ def generate(items: int, out: Path, example: Path = EXAMPLE) -> Path:
     return out
 
 
+def rename_item(path: Path, index: int, suffix: str = " (แก้ไข)") -> str:
+    """Append ``suffix`` to the name of the item at ``index`` (in book order) in ``path``; return the new name.
+
+    The file is written back as ``generate`` writes it, so only that name changes.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = [item for d in data["dimensions"] for m in _leaves(d["missions"]) for item in m["items"]]
+    item = items[index % len(items)]
+    item["name"] = f"{item['name']}{suffix}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return item["name"]
+
+
 def _leaves(missions: list[dict]) -> list[dict]:
     """Return the ภารกิจ that hold items, nested ones included, in order."""
     out = []
