@@ -2,21 +2,28 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .batch import FORMATS
 from .checks import check
 from .document import Document, Toc
 from .errors import Problem, RenderError, ValidationFailed, simple
-from .fonts import find_fonts
+from .fonts import find_fonts, project_root
 from .books import BOOKS
 from .loading import load
+from . import thai
+from .render.cache import Entry
 from .thai import Numerals
 from .view import build_document, present_parts
 from .view.common import choose_parts
+
+if TYPE_CHECKING:
+    from .render.cache import RenderCache
 
 
 @dataclass
@@ -61,13 +68,19 @@ def build(
     thai_digits: bool | None = None,
     strict: bool = False,
     parts: tuple[str, ...] = (),
+    render_jobs: int | None = None,
+    cache: "RenderCache | None" = None,
 ) -> BuildResult:
     """Build the book in ``path`` into ``out_dir``; nothing is written unless all succeed.
 
     ``parts`` (names from ``planbook parts``) builds an extract of those parts
     only, written as ``DIR/<stem>-<part>….pdf`` beside the whole book.
+    The PDF is laid out piece by piece (render/pieces.py) in ``render_jobs``
+    processes (None: as many as there are cores), with the pieces kept in
+    ``cache`` (None: the default render cache, render/cache.py).
     """
-    from .render.pdf import layout
+    from .render import pieces
+    from .render.cache import default_cache
 
     plan, located = load(path)
     chosen = chosen_parts(path, plan.book, parts) if parts else None
@@ -82,21 +95,43 @@ def build(
             f"ข้อมูลไม่มีส่วนที่เลือก ({', '.join(parts)}) จึงไม่มีอะไรให้สร้าง",
             f"the records hold none of the chosen parts ({', '.join(parts)}): there is nothing to build",
         )
+    cache = default_cache() if cache is None else cache
+    words = pieces.words_key(path, project_root())
+    known = _remember_words(cache, words)
     document = build_document(plan, thai_digits, chosen)
-    laid_out = layout(document, fonts)  # the DOCX's TOC takes its page numbers from this layout
-    result.pages = len(laid_out.weasy.pages)
+    # the DOCX's สารบัญ takes its page numbers from the pieces' layout (or the cache's)
+    book = pieces.lay_out(document, fonts, project_root(), cache, render_jobs).finish()
+    result.pages = book.page_count
     blobs: dict[str, bytes] = {}
     if "pdf" in formats:
-        blobs["pdf"] = laid_out.write_pdf()
+        blobs["pdf"] = book.pdf()
     if "docx" in formats:
         from .render.docx import render_docx
 
-        blobs["docx"] = render_docx(with_page_numbers(document, laid_out.anchor_pages), fonts)
+        blobs["docx"] = render_docx(with_page_numbers(document, book.anchor_pages), fonts)
+    if thai.memo_size() > known:
+        cache.put(words, Entry(json.dumps(thai.memo_state(), ensure_ascii=False).encode(), {"kind": "words"}))
+    cache.prune()
     stem = path.stem if chosen is None else "-".join((path.stem, *chosen))
     targets = {fmt: out_dir / f"{stem}.{fmt}" for fmt in blobs}
     write_all(targets, blobs)
     result.outputs = [targets[f] for f in formats if f in targets]
     return result
+
+
+def _remember_words(cache: "RenderCache", key: str) -> int:
+    """Take the word cuts an earlier build of the book kept in the cache.
+
+    Return how many answers are known now, or -1 when the cache had none.
+    """
+    entry = cache.get(key)
+    if entry is None:
+        return -1
+    try:
+        thai.remember(json.loads(entry.pdf))
+    except ValueError:
+        return -1
+    return thai.memo_size()
 
 
 def chosen_parts(path: Path, book: str, names: tuple[str, ...]) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import (
@@ -96,6 +96,55 @@ def is_thai(char: str) -> bool:
 COMPOUND_CHARS = 20
 
 
+#: what segment, syllables and is_word answered in this process, or read from the render cache
+#: (build.py keeps a book's answers there): a book built again needs no dictionary at all,
+#: and building pythainlp's (once per process) costs more than the rest of a DOCX
+_MEMO: dict[str, dict] = {"segment": {}, "syllables": {}, "is_word": {}}
+#: answers kept at most per kind (a service worker builds many books)
+MEMO_LIMIT = 200_000
+
+
+def _memoized(function):
+    memo = _MEMO[function.__name__]
+
+    @wraps(function)
+    def cached(text: str):
+        try:
+            return memo[text]
+        except KeyError:
+            pass
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        value = memo[text] = function(text)
+        return value
+
+    return cached
+
+
+def memo_state() -> dict:
+    """Return what segment, syllables and is_word answered so far, as JSON-ready lists."""
+    return {kind: list(answers.items()) for kind, answers in _MEMO.items()}
+
+
+def memo_size() -> int:
+    return sum(len(answers) for answers in _MEMO.values())
+
+
+def remember(state: dict) -> None:
+    """Take answers from :func:`memo_state` of an earlier process (entries of another shape are ignored)."""
+    for kind, answers in state.items():
+        memo = _MEMO.get(kind)
+        if memo is None or not isinstance(answers, list):
+            continue
+        for item in answers:
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str):
+                text, value = item
+                if kind == "is_word" and isinstance(value, bool):
+                    memo.setdefault(text, value)
+                elif isinstance(value, list) and all(isinstance(w, str) for w in value) and "".join(value) == text:
+                    memo.setdefault(text, tuple(value))
+
+
 @lru_cache(maxsize=2)
 def _dictionary(kind: str = "words"):
     """Return pythainlp's word (or syllable) list as a trie, built once.
@@ -108,6 +157,7 @@ def _dictionary(kind: str = "words"):
     return dict_trie(thai_words() if kind == "words" else thai_syllables())
 
 
+@_memoized
 def is_word(text: str) -> bool:
     """Return whether ``text`` is a word of pythainlp's dictionary."""
     return text in _dictionary()
@@ -131,7 +181,7 @@ def compound_parts(word: str, longest: int) -> tuple[str, ...]:
 ABBREVIATION = re.compile(r"(?<![^\s(\[/\"'“‘,-])(?:[\u0e01-\u0e4f]{1,4}\.)+")
 
 
-@lru_cache(maxsize=4096)
+@_memoized
 def segment(text: str) -> tuple[str, ...]:
     """Return ``text`` cut into words by pythainlp (newmm), spaces kept.
 
@@ -156,7 +206,7 @@ def segment(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
+@_memoized
 def syllables(word: str) -> tuple[str, ...]:
     """Return ``word`` cut into syllables (pythainlp's syllable list, newmm)."""
     # syllable_tokenize(engine="dict") is newmm over the syllable list

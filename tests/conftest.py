@@ -1,6 +1,7 @@
 """Shared fixtures: the example book built once per test session, and PDF/DOCX text readers."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import unicodedata
@@ -13,6 +14,14 @@ from assembler.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "anticorruption.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def render_cache(tmp_path_factory) -> Path:
+    """Keep the tests' laid-out pieces (render/cache.py) in a folder of this session, never in ~/.cache."""
+    folder = tmp_path_factory.mktemp("render-cache")
+    os.environ["PLANBOOK_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -99,7 +99,8 @@ def test_killed_builds_leave_nothing_after_the_next_build(tmp_path):
     out.mkdir()
     source = tmp_path / "plan.yaml"
     source.write_bytes(MINIMAL.read_bytes())
-    env = {**os.environ, "TMPDIR": str(temp)}
+    # one process: the font folder found is the one killed (test_parallel_pieces_… below: pieces' processes)
+    env = {**os.environ, "TMPDIR": str(temp), "PLANBOOK_RENDER_JOBS": "1", "PLANBOOK_CACHE_DIR": "off"}
     command = [sys.executable, "-m", "assembler", "build", str(source), "-o", str(out), "--force"]
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -117,3 +118,15 @@ def test_killed_builds_leave_nothing_after_the_next_build(tmp_path):
     assert done.returncode == 0, done.stderr
     assert list(temp.iterdir()) == []
     assert sorted(p.name for p in out.iterdir()) == [".planbook-manifest.json", ".planbook-notes.part", "plan.docx", "plan.pdf"]
+
+
+def test_parallel_pieces_leave_no_font_folders(tmp_path):
+    """The processes that lay out a book's pieces end without running exit handlers: their folders go too."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "PLANBOOK_RENDER_JOBS": "2", "PLANBOOK_CACHE_DIR": "off"}
+    source = ROOT / "examples" / "anticorruption.yaml"  # 36 pieces
+    command = [sys.executable, "-m", "assembler", "build", str(source), "-o", str(tmp_path / "out"), "--format", "pdf"]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert list(temp.iterdir()) == []

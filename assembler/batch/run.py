@@ -34,6 +34,11 @@ class Outcome:
     digest: str = ""
 
 
+def _render_share(jobs: str) -> None:
+    """Set how many processes a batch worker's book lays out its pieces in (render/pieces.py)."""
+    os.environ["PLANBOOK_RENDER_JOBS"] = jobs
+
+
 def build_book(source: Path, out_dir: Path, options: Options) -> Outcome:
     """Build one book (in a worker process or in-process) and return its outcome; never raises for a bad book."""
     started = time.perf_counter()
@@ -119,7 +124,13 @@ def run_batch(
 
         # spawn: a worker never inherits this process's threads (progress display, watcher)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+        from ..render.pieces import render_jobs
+
+        workers = min(jobs, len(todo))
+        # the books share the cores: each lays out its pieces in its share of them
+        share = os.environ.get("PLANBOOK_RENDER_JOBS") or str(max(1, render_jobs() // workers))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_render_share,
+                                 initargs=(share,)) as pool:
             futures = {pool.submit(build_book, source, out_dir, options): (index, source) for index, source in todo}
             try:
                 for future in as_completed(futures):

@@ -29,6 +29,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from ..tablelayout import font_metrics
+from .cache import digest_of, kept
 
 #: The family of the page-number digit font (used only on PAGE field runs).
 DIGIT_FAMILY = "PB Thai Digits"
@@ -107,7 +108,18 @@ def _subset(path: Path, unicodes: frozenset[int], layout: bool = True) -> TTFont
 
 @lru_cache(maxsize=8)
 def book_font(path: Path, family: str, style: str, extra: frozenset[int] = frozenset()) -> EmbeddedFont:
-    """Return the face at ``path`` subset to BASE_CHARS plus ``extra``, named ``family``."""
+    """Return the face at ``path`` subset to BASE_CHARS plus ``extra``, named ``family``.
+
+    The subset is kept in the render cache (render/cache.py): a book built
+    again does not subset its fonts again.
+    """
+    parts = ("docx book font", digest_of(path), family, style, tuple(sorted(extra)))
+    data = kept(parts, lambda: _book_font(path, family, style, extra))
+    key = font_key(data)
+    return EmbeddedFont(family, style, obfuscate(data, key), key)
+
+
+def _book_font(path: Path, family: str, style: str, extra: frozenset[int]) -> bytes:
     font = _subset(path, BASE_CHARS | extra | {0x200D})
     # the zero-width space and word joiner Thai text carries draw as the font's own
     # zero-width joiner (a font without them would send LibreOffice to another font)
@@ -116,23 +128,25 @@ def book_font(path: Path, family: str, style: str, extra: frozenset[int] = froze
             for code in (0x200B, 0x2060):
                 table.cmap.setdefault(code, table.cmap[0x200D])
     _rename(font, family, style)
-    data = _save(font)
-    key = font_key(data)
-    return EmbeddedFont(family, style, obfuscate(data, key), key)
+    return _save(font)
 
 
 @lru_cache(maxsize=2)
 def digit_font(path: Path) -> EmbeddedFont:
     """Return DIGIT_FAMILY made from the face at ``path``: 0–9 and ๐–๙ both draw Thai digits."""
+    data = kept(("docx digit font", digest_of(path)), lambda: _digit_font(path))
+    key = font_key(data)
+    return EmbeddedFont(DIGIT_FAMILY, "Regular", obfuscate(data, key), key)
+
+
+def _digit_font(path: Path) -> bytes:
     font = _subset(path, frozenset([0x20, *THAI_DIGITS]), layout=False)
     for table in font["cmap"].tables:
         if table.isUnicode():
             for i, code in enumerate(THAI_DIGITS):
                 table.cmap[0x30 + i] = table.cmap[code]
     _rename(font, DIGIT_FAMILY, "Regular")
-    data = _save(font)
-    key = font_key(data)
-    return EmbeddedFont(DIGIT_FAMILY, "Regular", obfuscate(data, key), key)
+    return _save(font)
 
 
 class Metrics:

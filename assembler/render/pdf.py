@@ -13,6 +13,7 @@ folders; any other URL (records are data and may contain anything) fails.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import re
 from dataclasses import dataclass
@@ -58,7 +59,9 @@ def thai_markup(text: str, narrow: bool = False) -> Markup:
 
 
 
+@functools.lru_cache(maxsize=4)
 def _environment(templates: Path) -> jinja2.Environment:
+    """Return the Jinja2 environment of a templates folder (compiled templates are kept: one per process)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -318,12 +321,17 @@ def _page_names(document: Document) -> list[PageName]:
 def render_html(
     document: Document, fonts: FontSet | None = None, root: Path | None = None,
     breaks: Breaks | None = None, section_numbers: tuple[int, ...] | None = None,
+    numbers: bool = True, foreign_anchors: tuple[str, ...] = (),
 ) -> str:
     """Return the HTML the PDF is laid out from.
 
     ``breaks`` (from an earlier layout) says where merged cells are cut;
     ``section_numbers`` are the sections'
     numbers in the whole book when ``document`` holds only some of them.
+    ``numbers`` False leaves the page numbers (and running heads) out: a
+    piece of a book (render/pieces.py) gets them stamped. ``foreign_anchors``
+    are anchors of other pieces the สารบัญ links to, written as empty targets
+    so its links are kept (the merged book points them at the real pages).
     """
     breaks = breaks or Breaks({}, {})
     root = root or project_root()
@@ -331,22 +339,29 @@ def render_html(
     env = _environment(root / "templates")
     names = _page_names(document)
     unique = list({p.name: p for p in names}.values())
-    faces = [
-        {"family": fonts.css_family, "url": fonts.regular.resolve().as_uri(), "weight": "normal"},
-        {"family": fonts.css_family, "url": fonts.bold.resolve().as_uri(), "weight": "bold"},
-    ]
+    counter_style = "thai" if document.thai_digits else "decimal"
     return env.get_template("book.html.j2").render(
         document=document,
-        fonts=faces,
+        number=f"counter(page, {counter_style})" if numbers else "",
+        foreign_anchors=foreign_anchors,
+        fonts=font_faces(fonts),
         font_family=fonts.css_family,
         line_height=fonts.line_em,
         pages=unique,
         section_pages=[p.name for p in names],
-        counter_style="thai" if document.thai_digits else "decimal",
+        counter_style=counter_style,
         table_pages=lambda table, key: table_pages(table, key, breaks),
         splits=breaks.split,
         section_numbers=section_numbers or tuple(range(len(document.sections))),
     )
+
+
+def font_faces(fonts: FontSet) -> list[dict]:
+    """Return the @font-face rules of a book's fonts."""
+    return [
+        {"family": fonts.css_family, "url": fonts.regular.resolve().as_uri(), "weight": "normal"},
+        {"family": fonts.css_family, "url": fonts.bold.resolve().as_uri(), "weight": "bold"},
+    ]
 
 
 @dataclass
@@ -391,7 +406,8 @@ def _breaks_between_pages(section) -> bool:
     )
 
 
-def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
+def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = True,
+                laid_out: dict | None = None) -> Breaks:
     """Return where the tables break across pages, laying out only the sections that need it.
 
     Every section starts a page, so a section laid out alone breaks where it
@@ -399,7 +415,8 @@ def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
     once, and its pages are planned from that (render/pages.py). Otherwise
     each pass cuts merged cells at the page starts the last pass found and
     writes split rows as two (which can move rows); the passes stop when
-    nothing changes.
+    nothing changes. ``laid_out``, when given, receives the last pass's HTML
+    and layout (a document of one section laid out whole is that HTML again).
     """
     starts: dict = {}
     split: dict = {}
@@ -422,8 +439,12 @@ def find_breaks(document: Document, fonts: FontSet, root: Path) -> Breaks:
         ]
         found = Breaks({}, {})
         for _ in range(BREAK_PASSES):
-            html = render_html(alone, fonts, root, found, (number,))
-            new = Breaks.of(_weasy(html, root))
+            html = render_html(alone, fonts, root, found, (number,), numbers=numbers)
+            weasy_document = _weasy(html, root)
+            if laid_out is not None:
+                laid_out.clear()
+                laid_out[html] = weasy_document
+            new = Breaks.of(weasy_document)
             # a row once split stays split where it was, unless its parts met on one
             # page (None); rows split anew are added
             split = {}
@@ -460,12 +481,21 @@ def _planned_pages(document: Document, alone: Document, number: int, fonts: Font
     return pages.plan(tables, measured, continued_lines)
 
 
-def layout(document: Document, fonts: FontSet | None = None, root: Path | None = None) -> LaidOut:
-    """Return the laid-out document and the printed page number of every anchor."""
+def layout(
+    document: Document, fonts: FontSet | None = None, root: Path | None = None,
+    numbers: bool = True, foreign_anchors: tuple[str, ...] = (),
+) -> LaidOut:
+    """Return the laid-out document and the printed page number of every anchor.
+
+    ``numbers`` and ``foreign_anchors``: see :func:`render_html`.
+    """
     root = root or project_root()
     fonts = fonts or find_fonts(root / "fonts")
-    breaks = find_breaks(document, fonts, root)
-    laid_out = _weasy(render_html(document, fonts, root, breaks), root)
+    passes: dict = {}
+    breaks = find_breaks(document, fonts, root, numbers, passes)
+    html = render_html(document, fonts, root, breaks, numbers=numbers, foreign_anchors=foreign_anchors)
+    # a one-section document whose last pass found its breaks again was laid out as this HTML already
+    laid_out = passes[html] if html in passes else _weasy(html, root)
     index = {}
     for i, page in enumerate(laid_out.pages):
         for anchor in page.anchors:

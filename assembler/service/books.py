@@ -91,7 +91,8 @@ def build(filename: str, data: bytes) -> Built:
     def action(path: Path, tmp: Path) -> Built:
         out = tmp / "out"
         try:
-            result = build_book(path, out, ("pdf", "docx"))
+            # one process per build: the worker's time limit and memory cap hold for all of it
+            result = build_book(path, out, ("pdf", "docx"), render_jobs=1)
         except PlanbookError as exc:
             raise type(exc)(_named(exc.problems, filename)) from None
         blobs = {p.suffix: p.read_bytes() for p in result.outputs}

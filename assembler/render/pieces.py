@@ -1,0 +1,529 @@
+"""A book's PDF made of pieces: each laid out alone, cached, merged, its page numbers stamped.
+
+A *piece* is a run of blocks that starts a page: every section starts one,
+and so does every block inside a section that breaks before it (the คำนำ,
+each detail sheet). Laid out alone, a piece breaks where it does in the book
+laid out whole (tests/test_pieces.py compares the two), so pieces are laid
+out independently: in parallel processes, and only when the render cache
+(render/cache.py) does not hold them already. An edit re-lays out only the
+pieces whose blocks it changed.
+
+Pieces carry no page numbers: those depend on every piece before. Once the
+pieces' page counts are known, the สารบัญ piece is laid out with its page
+numbers filled in (the DOCX takes the same numbers, without laying anything
+out when the pieces are cached), the pieces are merged with pikepdf, and each
+numbered page gets its number (and its section's running head) stamped, drawn
+from a page WeasyPrint laid out with the same page rules and the ten digits
+for a number (:class:`Stamp`). The fonts every piece subsets alone are
+replaced by one subset of each font for the book, and the สารบัญ's links and
+the anchors they point to are joined up across pieces.
+
+The result does not depend on what was cached: a piece read from the cache
+is the bytes its layout wrote, and the merge is deterministic.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import io
+import multiprocessing
+import os
+import threading
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pikepdf
+
+from ..document import Document, Para, Table, Toc
+from ..errors import RenderError
+from ..fonts import FontSet
+from ..thai import Numerals
+from .cache import Entry, RenderCache, digest_of, environment, library_version
+
+#: fewer pieces to lay out than this are laid out in this process (a pool costs more than it saves)
+PARALLEL_FROM = 6
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Blocks of one section that start a page, as a document of their own."""
+
+    document: Document  # one section
+    #: the piece holds the สารบัญ: laid out last, with the page numbers filled in
+    contents: bool = False
+
+    @property
+    def section(self):
+        return self.document.sections[0]
+
+
+def split(document: Document) -> list[Piece]:
+    """Return the pieces of ``document`` in order: each section cut before every block that breaks before it."""
+    out = []
+    for section in document.sections:
+        run: list = []
+        for block in section.blocks:
+            if run and getattr(block, "break_before", False):
+                out.append(_piece(document, section, run))
+                run = []
+            run.append(block)
+        if run:
+            out.append(_piece(document, section, run))
+    return out
+
+
+def _piece(document: Document, section, blocks: list) -> Piece:
+    alone = dataclasses.replace(document, sections=(dataclasses.replace(section, blocks=tuple(blocks)),))
+    contents = any(isinstance(b, Toc) for b in blocks)
+    if contents and section.numbered:
+        # its page count would move the numbers it prints: not supported (no book has it)
+        raise RenderError("สารบัญต้องอยู่ในหน้าที่ไม่มีเลขหน้า / the contents must be on unnumbered pages")
+    return Piece(alone, contents)
+
+
+# ---------------------------------------------------------------- keys
+
+
+def words_key(path: Path, root: Path) -> str:
+    """Return the cache key of the word cuts a records file's book needed (see build.py)."""
+    return hashlib.sha256(f"planbook words 1\n{environment(root)}\n{path.resolve()}".encode()).hexdigest()
+
+
+def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> str:
+    """Return the cache key of a piece: a hash of its blocks and of all that lays them out."""
+    digest = hashlib.sha256(b"planbook piece 1\n")
+    digest.update(environment(root).encode())
+    for path in (fonts.regular, fonts.bold):
+        digest.update(digest_of(path).encode())
+    digest.update(repr((fonts.css_family, fonts.line_em, foreign)).encode())
+    digest.update(repr(piece.document).encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- laying out one piece
+
+
+def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> Entry:
+    """Lay out one piece alone, without page numbers; return its PDF and its facts."""
+    from .pdf import layout
+
+    laid_out = layout(piece.document, fonts, root, numbers=False, foreign_anchors=foreign)
+    declared = declared_anchors(piece.document)
+    anchors = {}
+    for number, page in enumerate(laid_out.weasy.pages):
+        for anchor in page.anchors:
+            if anchor in declared:
+                anchors.setdefault(anchor, number)
+    pages = len(laid_out.weasy.pages)
+    pdf = laid_out.write_pdf()
+    return Entry(pdf, {"pages": pages, "anchors": anchors})
+
+
+def declared_anchors(document: Document) -> set[str]:
+    """Return the anchors the document's paragraphs name (not the renderers' own ids, e.g. table rows')."""
+    out = set()
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, Para):
+                out.add(block.anchor)
+            elif isinstance(block, Table):
+                out.update(p.anchor for row in block.header + block.body for cell in row for p in cell.paras)
+    out.discard("")
+    return out
+
+
+def _render_task(args) -> Entry:
+    piece, fonts, root, foreign = args
+    return render_piece(piece, fonts, root, foreign)
+
+
+def render_jobs() -> int:
+    """Return how many processes lay out a book's pieces: ``PLANBOOK_RENDER_JOBS``, else the usable cores."""
+    setting = os.environ.get("PLANBOOK_RENDER_JOBS", "")
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _weight(piece: Piece) -> int:
+    """Return a rough size of a piece (its table rows and paragraphs): the largest are laid out first."""
+    return sum(len(b.body) * 3 if isinstance(b, Table) else 1 for b in piece.section.blocks)
+
+
+def render_all(tasks: list[tuple], jobs: int) -> list[Entry]:
+    """Lay out ``(piece, fonts, root, foreign)`` tasks, in ``jobs`` processes when there are enough."""
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        return [_render_task(t) for t in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i][0]))
+    from . import weasy
+
+    weasy.install()  # (imports WeasyPrint)
+    # fork: the children start with WeasyPrint, its patches and the word dictionary loaded;
+    # a process running other threads (the service) forks a clean server instead
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    gc.freeze()  # what is here now is never collected in the children: they do not copy it
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context(method)) as pool:
+            futures = {i: pool.submit(_render_task, tasks[i]) for i in order}
+            return [futures[i].result() for i in range(len(tasks))]
+    finally:
+        gc.unfreeze()
+        weasy.sweep_font_folders()  # the children's (they end without running their exit handlers)
+
+
+# ---------------------------------------------------------------- the book
+
+
+@dataclass
+class PiecedBook:
+    """A book's pieces laid out (or read from the cache), before the สารบัญ and the merge."""
+
+    document: Document
+    pieces: list[Piece]
+    entries: list[Entry | None]  # None: the สารบัญ piece, laid out by :meth:`finish`
+    fonts: FontSet
+    root: Path
+    cache: RenderCache
+    jobs: int = 1
+    #: anchor → printed page number (1 = the first numbered page)
+    anchor_pages: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        self._number()
+
+    def _number(self) -> None:
+        """Find each anchor's printed page number from the pieces' page counts (the สารบัญ's do not count)."""
+        first, at = None, 0
+        starts = []
+        for piece, entry in zip(self.pieces, self.entries):
+            starts.append(at)
+            if piece.section.numbered and first is None:
+                first = at
+            at += entry.facts["pages"] if entry is not None else 0
+        first = first or 0
+        self.anchor_pages = {}
+        for start, entry in zip(starts, self.entries):
+            for anchor, page in (entry.facts["anchors"] if entry else {}).items():
+                self.anchor_pages.setdefault(anchor, start + page - first + 1)
+
+    def finish(self) -> "PiecedBook":
+        """Lay out the สารบัญ pieces with the page numbers filled in."""
+        from ..build import with_page_numbers
+
+        missing = [i for i, e in enumerate(self.entries) if e is None]
+        if not missing:
+            return self
+        tasks, keys = [], []
+        for i in missing:
+            piece = self.pieces[i]
+            filled = Piece(with_page_numbers(piece.document, self.anchor_pages), contents=True)
+            foreign = tuple(sorted({e.anchor for e in filled.document.toc().entries}))
+            key = piece_key(filled, self.fonts, self.root, foreign)
+            keys.append(key)
+            tasks.append((filled, self.fonts, self.root, foreign))
+        entries = _cached_or_rendered(tasks, keys, self.cache, 1)
+        for i, entry in zip(missing, entries):
+            self.entries[i] = entry
+        return self
+
+    @property
+    def page_count(self) -> int:
+        return sum(e.facts["pages"] for e in self.entries if e is not None)
+
+    def pdf(self) -> bytes:
+        """Return the merged book: pieces in order, one font subset per face, links joined, numbers stamped."""
+        self.finish()
+        return merge(self.document, self.pieces, self.entries, self.fonts, self.root, self.cache)
+
+
+def _cached_or_rendered(tasks: list[tuple], keys: list[str], cache: RenderCache, jobs: int) -> list[Entry]:
+    entries: list[Entry | None] = [cache.get(k) for k in keys]
+    todo = [i for i, e in enumerate(entries) if e is None]
+    for i, entry in zip(todo, render_all([tasks[i] for i in todo], jobs)):
+        cache.put(keys[i], entry)
+        entries[i] = entry
+    return entries
+
+
+def lay_out(
+    document: Document, fonts: FontSet, root: Path, cache: RenderCache, jobs: int | None = None,
+) -> PiecedBook:
+    """Lay out (or find in the cache) every piece of ``document`` but the สารบัญ's; see :class:`PiecedBook`."""
+    pieces = split(document)
+    jobs = render_jobs() if jobs is None else jobs
+    body = [i for i, p in enumerate(pieces) if not p.contents]
+    tasks = [(pieces[i], fonts, root, ()) for i in body]
+    keys = [piece_key(pieces[i], fonts, root) for i in body]
+    entries: list[Entry | None] = [None] * len(pieces)
+    for i, entry in zip(body, _cached_or_rendered(tasks, keys, cache, jobs)):
+        entries[i] = entry
+    return PiecedBook(document, pieces, entries, fonts, root, cache, jobs)
+
+
+# ---------------------------------------------------------------- page numbers
+
+
+@dataclass
+class Stamp:
+    """The page number box of one page type, as WeasyPrint draws it, to draw any number in.
+
+    WeasyPrint lays out a page of the type whose number is the ten digits in
+    order; its content stream draws them with one text matrix and shows their
+    glyphs, and the head line under them when the type has one. A number is
+    that stream with its own digits' glyphs shown, moved left by the width it
+    lacks (the box is right-aligned; glyph widths from the font's /W).
+    """
+
+    operations: list  # the page's content stream, parsed
+    matrix_at: int  # the operation that places the number line
+    shows: list[int]  # the operations that show the number line's glyphs
+    glyphs: list[bytes]  # the two-byte code of each digit, 0–9
+    widths: list[Decimal]  # each digit's advance, in the stream's text space
+    right: Decimal  # where the number ends
+    page: object  # the stamp page (its resources hold the font)
+
+    @classmethod
+    def of(cls, page) -> "Stamp":
+        operations = list(pikepdf.parse_content_stream(page))
+        matrix_at = next(i for i, (_, op) in enumerate(operations) if str(op) == "Tm")
+        shows, font, size = [], None, None
+        for i in range(matrix_at + 1, len(operations)):
+            operands, op = operations[i]
+            op = str(op)
+            if op == "Tf":
+                font, size = operands[0], Decimal(str(operands[1]))
+            elif op in ("TJ", "Tj"):
+                shows.append(i)
+            elif op in ("Tm", "ET", "Td", "TD", "T*"):
+                break
+        codes, adjust = [], Decimal(0)
+        for i in shows:
+            operands, op = operations[i]
+            items = list(operands[0]) if str(op) == "TJ" else [operands[0]]
+            for item in items:
+                if isinstance(item, pikepdf.String):
+                    data = bytes(item)
+                    codes.extend(data[j:j + 2] for j in range(0, len(data), 2))
+                else:
+                    adjust += Decimal(str(item))
+        if len(codes) != 10 or font is None:
+            raise RenderError("วาดเลขหน้าไม่ได้ / cannot draw the page numbers (unexpected stamp page)")
+        advance = _advances(page.Resources.Font[font])
+        widths = [Decimal(advance.get(int.from_bytes(c, "big"), 1000)) * size / 1000 for c in codes]
+        x = Decimal(str(operations[matrix_at][0][4]))
+        right = x + sum(widths) - adjust * size / 1000
+        return cls(operations, matrix_at, shows, codes, widths, right, page)
+
+    def content(self, number: str) -> bytes:
+        """Return the page's content stream drawing ``number`` (ASCII digits) instead of the ten digits."""
+        digits = [int(d) for d in number]
+        width = sum(self.widths[d] for d in digits)
+        operations = list(self.operations)
+        operands, op = operations[self.matrix_at]
+        moved = [*list(operands)[:4], self.right - width, operands[5]]
+        operations[self.matrix_at] = pikepdf.ContentStreamInstruction(moved, op)
+        glyphs = pikepdf.String(b"".join(self.glyphs[d] for d in digits))
+        first, *rest = self.shows
+        operations[first] = pikepdf.ContentStreamInstruction([pikepdf.Array([glyphs])], pikepdf.Operator("TJ"))
+        for i in rest:
+            operations[i] = pikepdf.ContentStreamInstruction([pikepdf.Array([])], pikepdf.Operator("TJ"))
+        return pikepdf.unparse_content_stream(operations)
+
+
+def _advances(font) -> dict[int, int]:
+    """Return glyph → advance (thousandths of an em) from a CID font's /W array."""
+    out: dict[int, int] = {}
+    widths = list(font.DescendantFonts[0].get("/W", []))
+    i = 0
+    while i < len(widths):
+        first = int(widths[i])
+        if isinstance(widths[i + 1], pikepdf.Array):
+            for j, w in enumerate(widths[i + 1]):
+                out[first + j] = w
+            i += 2
+        else:
+            for cid in range(first, int(widths[i + 1]) + 1):
+                out[cid] = widths[i + 2]
+            i += 3
+    return out
+
+
+def stamp_key(document: Document, section, fonts: FontSet, root: Path) -> str:
+    """Return the cache key of a page type's stamp page."""
+    digest = hashlib.sha256(b"planbook stamp 1\n")
+    digest.update(environment(root).encode())
+    for path in (fonts.regular, fonts.bold):
+        digest.update(digest_of(path).encode())
+    facts = (fonts.css_family, fonts.line_em, section.orientation, section.running_head,
+             document.thai_digits, document.font_size_pt)
+    digest.update(repr(facts).encode())
+    return digest.hexdigest()
+
+
+def stamp_pdf(document: Document, section, fonts: FontSet, root: Path) -> bytes:
+    """Return WeasyPrint's one-page PDF of ``section``'s page type with the ten digits as its number."""
+    from markupsafe import Markup
+
+    from .pdf import PageName, _environment, _weasy, font_faces
+
+    digits = Numerals(document.thai_digits).digits("0123456789")
+    page = PageName("stamp", section.orientation == "landscape", True, section.running_head)
+    html = _environment(root / "templates").get_template("stamp.html.j2").render(
+        page=page, number=Markup(f'"{digits}"'), fonts=font_faces(fonts), font_family=fonts.css_family,
+        font_size_pt=document.font_size_pt, line_height=fonts.line_em,
+    )
+    return _weasy(html, root).write_pdf()
+
+
+# ---------------------------------------------------------------- merging
+
+
+def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: FontSet, root: Path,
+          cache: RenderCache) -> bytes:
+    """Return the pieces' PDFs as one book (see the module's docstring)."""
+    out = pikepdf.new()
+    sources = []  # kept open until the book is written: pikepdf copies their streams then
+    names: dict[str, object] = {}
+    stamps: dict[tuple, tuple] = {}
+    first_numbered = None
+    for piece, entry in zip(pieces, entries):
+        source = pikepdf.open(io.BytesIO(entry.pdf))
+        sources.append(source)
+        start = len(out.pages)
+        with warnings.catch_warnings():  # named destinations: joined up below
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning) if hasattr(pikepdf, "PageCopyWarning") else None
+            out.pages.extend(source.pages)
+        own = entry.facts["anchors"]  # anchor → its page in the piece
+        dests = source.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
+        for i in range(0, len(dests), 2):
+            name = str(dests[i])
+            if name in own and name not in names:
+                _, kind, *where = list(dests[i + 1])
+                names[name] = pikepdf.Array([out.pages[start + own[name]].obj, kind, *where])
+        section = piece.section
+        if not section.numbered:
+            continue
+        if first_numbered is None:
+            first_numbered = start
+        kind = (section.orientation, section.running_head)
+        if kind not in stamps:
+            key = stamp_key(document, section, fonts, root)
+            cached = cache.get(key)
+            if cached is None:
+                cached = Entry(stamp_pdf(document, section, fonts, root), {})
+                cache.put(key, cached)
+            stamp_source = pikepdf.open(io.BytesIO(cached.pdf))
+            sources.append(stamp_source)
+            stamp = Stamp.of(stamp_source.pages[0])
+            resources = out.copy_foreign(stamp_source.pages[0].obj.Resources)
+            stamps[kind] = (stamp, resources)
+        stamp, resources = stamps[kind]
+        for index in range(start, len(out.pages)):
+            _stamp(out, out.pages[index], stamp, resources, str(index - first_numbered + 1))
+    if names:
+        tree = pikepdf.Array()
+        for name in sorted(names):
+            tree.append(pikepdf.String(name))
+            tree.append(names[name])
+        out.Root.Names = out.make_indirect(pikepdf.Dictionary(Dests=out.make_indirect(pikepdf.Dictionary(Names=tree))))
+    if sources:
+        lang = sources[0].Root.get("/Lang")
+        if lang is not None:
+            out.Root.Lang = lang
+    out.docinfo = out.make_indirect(pikepdf.Dictionary(
+        Title=pikepdf.String(document.title), Author=pikepdf.String(document.author),
+        Producer=pikepdf.String(f"planbook (WeasyPrint {library_version('weasyprint')}, pikepdf {pikepdf.__version__})"),
+    ))
+    _one_subset_per_font(out, fonts)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
+def _stamp(out, page, stamp: Stamp, resources, number: str) -> None:
+    """Draw ``number`` (and the page type's head) over ``page``, as a form of its own."""
+    box = page.obj.MediaBox
+    form = out.make_stream(stamp.content(number))
+    form.Type = pikepdf.Name.XObject
+    form.Subtype = pikepdf.Name.Form
+    form.BBox = box
+    form.Resources = resources
+    page_resources = page.obj.get("/Resources")
+    if page_resources is None:
+        page.obj.Resources = page_resources = pikepdf.Dictionary()
+    else:  # pieces share one resource dictionary: the page gets its own copy with its number
+        page.obj.Resources = page_resources = pikepdf.Dictionary(dict(page_resources.items()))
+    xobjects = pikepdf.Dictionary(dict(page_resources.get("/XObject", pikepdf.Dictionary()).items()))
+    xobjects.PlanbookNumber = form
+    page_resources.XObject = xobjects
+    page.contents_add(out.make_stream(b"q\n"), prepend=True)
+    page.contents_add(out.make_stream(b"\nQ q /PlanbookNumber Do Q\n"))
+
+
+def _glyphs_used(font) -> set[int]:
+    return set(_advances(font))
+
+
+def _one_subset_per_font(out, fonts: FontSet) -> None:
+    """Point every piece's copy of a face at one subset of that face holding all the glyphs the book uses.
+
+    WeasyPrint subsets each piece's fonts to what the piece uses, keeping the
+    glyph numbers (retain_gids), so one subset of the original font with the
+    union of those glyphs serves every piece.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    originals = {}
+    for path in (fonts.regular, fonts.bold):
+        font = TTFont(io.BytesIO(path.read_bytes()), lazy=True)
+        originals[str(font["name"].getDebugName(6))] = path
+    groups: dict[str, list] = {}
+    seen = set()
+    for page in out.pages:
+        for _, font in page.obj.Resources.get("/Font", {}).items():
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            groups.setdefault(str(font.BaseFont), []).append(font)
+    # the stamps' fonts are in their forms' resources
+    for page in out.pages:
+        form = page.obj.Resources.get("/XObject", {}).get("/PlanbookNumber")
+        if form is None:
+            continue
+        for _, font in form.Resources.get("/Font", {}).items():
+            if font.objgen not in seen:
+                seen.add(font.objgen)
+                groups.setdefault(str(font.BaseFont), []).append(font)
+    for base, members in sorted(groups.items()):
+        descriptors = [m.DescendantFonts[0].FontDescriptor for m in members]
+        if any("/FontFile2" not in d for d in descriptors):
+            continue
+        sample = TTFont(io.BytesIO(descriptors[0].FontFile2.read_bytes()), lazy=True)
+        path = originals.get(str(sample["name"].getDebugName(6)))
+        if path is None:
+            continue  # not one of the book's fonts (a fallback): each piece keeps its own
+        gids = set().union(*(_glyphs_used(m) for m in members)) | {0}
+        options = subset.Options(
+            retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True, hinting=False,
+            desubroutinize=True, notdef_outline=True,
+        )
+        options.drop_tables += ["GSUB", "GPOS", "SVG"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(gids))
+        font = TTFont(io.BytesIO(path.read_bytes()), recalcTimestamp=False)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        data = buffer.getvalue()
+        stream = out.make_stream(data)
+        stream.Length1 = len(data)
+        for descriptor in descriptors:
+            descriptor.FontFile2 = stream

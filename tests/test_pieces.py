@@ -1,0 +1,134 @@
+"""A book laid out piece by piece (render/pieces.py) is the book laid out whole, and is cached honestly."""
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+from assembler.build import build
+from assembler.document import Toc
+from assembler.fonts import find_fonts, project_root
+from assembler.loading import load
+from assembler.render import pdf as whole, pieces
+from assembler.render.cache import RenderCache
+from assembler.view import build_document
+
+from .conftest import ROOT
+
+EXAMPLES = ["anticorruption.yaml", "operations-2566.yaml"]
+
+
+def document_of(name: str, thai_digits=None):
+    plan, _ = load(ROOT / "examples" / name)
+    return build_document(plan, thai_digits, None)
+
+
+def page_images(pdf: bytes, folder: Path, tag: str) -> list[Image.Image]:
+    path = folder / f"{tag}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", str(path), str(folder / tag)], check=True)
+    return [Image.open(p) for p in sorted(folder.glob(f"{tag}-*.png"))]
+
+
+@pytest.mark.parametrize("name,thai_digits", [(n, None) for n in EXAMPLES] + [("anticorruption.yaml", False)])
+def test_pieces_give_the_pages_of_the_whole_layout(name, thai_digits, tmp_path):
+    """Every page, its number and its running head included, is the page the book laid out whole has."""
+    document = document_of(name, thai_digits)
+    fonts, root = find_fonts(), project_root()
+    laid_out = whole.layout(document, fonts, root)
+    reference = laid_out.write_pdf()
+    book = pieces.lay_out(document, fonts, root, RenderCache(tmp_path / "cache"), jobs=2)
+    merged = book.pdf()
+    assert book.page_count == len(laid_out.weasy.pages)
+    declared = pieces.declared_anchors(document)
+    assert declared and set(book.anchor_pages) == declared
+    assert book.anchor_pages == {a: p for a, p in laid_out.anchor_pages.items() if a in declared}
+    expected, got = page_images(reference, tmp_path, "whole"), page_images(merged, tmp_path, "pieces")
+    assert len(got) == len(expected)
+    differing = [i + 1 for i, (a, b) in enumerate(zip(expected, got)) if ImageChops.difference(a, b).getbbox()]
+    assert differing == []
+
+
+def test_cached_and_uncached_books_are_byte_identical(tmp_path):
+    source = ROOT / "examples" / "operations-2566.yaml"
+    cold = build(source, tmp_path / "cold", ("pdf",), cache=RenderCache(tmp_path / "cache"), render_jobs=2)
+    first = cold.outputs[0].read_bytes()
+    warm_cache = RenderCache(tmp_path / "cache")
+    build(source, tmp_path / "warm", ("pdf",), cache=warm_cache, render_jobs=1)
+    assert warm_cache.misses == 0 and warm_cache.hits > 0
+    off = build(source, tmp_path / "off", ("pdf",), cache=RenderCache(None), render_jobs=1)
+    assert (tmp_path / "warm" / "operations-2566.pdf").read_bytes() == first
+    assert off.outputs[0].read_bytes() == first
+
+
+def test_an_edit_lays_out_only_the_pieces_it_changed(tmp_path, monkeypatch):
+    """Renaming one item lays out again its detail sheet and the matrix that lists it, nothing else."""
+    source = ROOT / "examples" / "anticorruption.yaml"
+    text = source.read_text(encoding="utf-8")
+    plan, _ = load(source)
+    old = plan.dimensions[0].missions[0].items[0].name
+    edited = tmp_path / "anticorruption.yaml"
+    edited.write_text(text.replace(old, old + " (ปรับปรุง)", 1), encoding="utf-8")
+    assert edited.read_text(encoding="utf-8") != text
+    cache = RenderCache(tmp_path / "cache")
+    build(source, tmp_path / "before", cache=cache, render_jobs=1)
+    laid = []
+    real = pieces.render_piece
+    monkeypatch.setattr(pieces, "render_piece", lambda piece, *a, **k: laid.append(piece) or real(piece, *a, **k))
+    build(edited, tmp_path / "after", cache=cache, render_jobs=1)
+    texts = ["\n".join(str(b) for b in p.section.blocks) for p in laid]
+    assert len(laid) == 2, [t[:80] for t in texts]
+    assert all(old + " (ปรับปรุง)" in t for t in texts)
+    assert any("ลำดับที่" in t for t in texts)  # the detail sheet
+    assert any("style='matrix'" in t for t in texts)  # ส่วนที่ ๒
+
+
+def test_contents_links_and_one_font_subset_per_face(tmp_path):
+    document = document_of("anticorruption.yaml")
+    book = pieces.lay_out(document, find_fonts(), project_root(), RenderCache(None), jobs=1)
+    pdf = pikepdf.open(io.BytesIO(book.pdf()))
+    names = pdf.Root.Names.Dests.Names
+    dests = {str(names[i]): names[i + 1][0].objgen for i in range(0, len(names), 2)}
+    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    first = next(i for i, p in enumerate(book.pieces) if p.section.numbered)
+    first_page = sum(e.facts["pages"] for e in book.entries[:first])
+    toc = next(b for s in document.sections for b in s.blocks if isinstance(b, Toc))
+    links = [a for page in pdf.pages for a in page.obj.get("/Annots", []) if "/Dest" in a]
+    # every entry links from its text and its page number (a text on two lines: from each line)
+    assert sorted({str(a.Dest) for a in links}) == sorted(e.anchor for e in toc.entries)
+    assert len(links) >= 2 * len(toc.entries)
+    for link in links:
+        anchor = str(link.Dest)
+        assert index[dests[anchor]] - first_page + 1 == book.anchor_pages[anchor]
+    files = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.Font.values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            files.setdefault(str(font.BaseFont), set()).add(descriptor.FontFile2.objgen)
+    assert files and all(len(f) == 1 for f in files.values())
+
+
+def test_a_piece_starts_at_each_forced_page_break():
+    document = document_of("anticorruption.yaml")
+    split = pieces.split(document)
+    blocks = [b for p in split for b in p.section.blocks]
+    assert blocks == [b for s in document.sections for b in s.blocks]
+    for piece in split:
+        assert not any(getattr(b, "break_before", False) for b in piece.section.blocks[1:])
+    assert sum(p.contents for p in split) == 1
+    sheets = [p for p in split if "ลำดับที่" in str(p.section.blocks[0])]
+    assert len(sheets) == sum(len(m.items) for d in load(ROOT / "examples" / "anticorruption.yaml")[0].dimensions
+                              for m in d.missions) or sheets
+
+
+def test_a_damaged_cache_entry_is_a_miss(tmp_path):
+    cache = RenderCache(tmp_path)
+    cache.put("ab" * 32, pieces.Entry(b"%PDF-1.7 data", {"pages": 1}))
+    assert cache.get("ab" * 32).facts == {"pages": 1}
+    path = next(tmp_path.glob("*/*.piece"))
+    path.write_bytes(path.read_bytes()[:-3])
+    assert cache.get("ab" * 32) is None
