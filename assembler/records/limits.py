@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-#: a records file (YAML/JSON) larger than this is refused unread
-MAX_FILE_BYTES = 2 * 1024 * 1024
+#: a records file (YAML/JSON) larger than this is refused unread (a 1,000-item book with
+#: every detail sheet written out, bench/generate.py, takes 4.6 MB)
+MAX_FILE_BYTES = 8 * 1024 * 1024
 #: mappings and lists nested deeper than this (the examples nest 13 deep)
 MAX_DEPTH = 40
 #: values that YAML aliases (*name) may repeat, summed over the file
