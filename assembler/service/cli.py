@@ -135,20 +135,26 @@ def serve(
 
 def worker(workers: int = typer.Option(1, "--workers", min=1, help="Build processes.")) -> None:
     """Run build workers for the queue in PLANBOOK_QUEUE_URL (Redis to scale out), until stopped."""
-    from .jobs import make_huey
-    from .settings import Settings
-
     from .db import Database
-    from .jobs import reap
+    from .jobs import BuildConsumer, make_huey, reap
+    from .settings import Settings
 
     settings = Settings.from_env()
     huey = make_huey(settings)
-    reaped = reap(Database(settings), settings.build_timeout)  # builds this machine's dead workers left running
+    database = Database(settings)
+    reaped = reap(database, settings.build_timeout, huey.build_task)  # builds this machine's dead workers left running
+    database.engine.dispose()
+    huey.storage.close()
     if reaped:
-        print(f"planbook worker: {reaped} build(s) left running by a stopped worker marked failed", flush=True)
-    consumer = huey.create_consumer(workers=workers, worker_type="process", check_worker_health=True,
-                                   health_check_interval=2)  # a worker process that died is replaced within 2 s
-    print(f"planbook worker: {workers} process(es) on {settings.queue_url.split('@')[-1]}", flush=True)
+        print(f"planbook worker: {reaped} build(s) left running by a stopped worker queued again or failed",
+              flush=True)
+    # a worker process that ended (after PLANBOOK_WORKER_MAX_BUILDS builds or a failure) or died is replaced
+    # within 2 s
+    consumer = BuildConsumer(huey, settings, workers=workers, worker_type="process", check_worker_health=True,
+                             health_check_interval=2)
+    memory = f"{settings.worker_memory_mb} MB" if settings.worker_memory_mb > 0 else "no cap"
+    print(f"planbook worker: {workers} process(es) on {settings.queue_url.split('@')[-1]} "
+          f"(memory {memory}, fresh after {settings.worker_max_builds} builds)", flush=True)
     consumer.run()
 
 
