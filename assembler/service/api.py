@@ -82,6 +82,7 @@ class BuildOut(BaseModel):
     reused: bool = False
     pdf_url: str | None
     docx_url: str | None
+    thumbnail_urls: list[str] = []
 
 
 class RevisionOut(BaseModel):
@@ -152,7 +153,12 @@ def build_out(db: Session, build: Build, reused: bool = False) -> BuildOut:
         warnings=build.warnings or [], reused=reused,
         pdf_url=f"/api/builds/{build.id}/pdf" if done else None,
         docx_url=f"/api/builds/{build.id}/docx" if done else None,
+        thumbnail_urls=[thumbnail_url(build.id, page) for page in actions.thumbnail_pages(db, build)],
     )
+
+
+def thumbnail_url(build_id: int, page: int) -> str:
+    return f"/api/builds/{build_id}/thumbnails/{page}.png"
 
 
 def revision_out(revision: Revision) -> RevisionOut:
@@ -381,3 +387,14 @@ def build_pdf(build_id: int, principal: Principal = Depends(api_principal), db: 
             responses={200: {"content": {DOCX: {}}}})
 def build_docx(build_id: int, principal: Principal = Depends(api_principal), db: Session = Depends(get_db)) -> Response:
     return _output(db, principal, build_id, "docx")
+
+
+@router.get("/builds/{build_id}/thumbnails/{page}.png", summary="A small PNG of one of the built PDF's first pages",
+            response_class=Response, responses={200: {"content": {"image/png": {}}}})
+def build_thumbnail(build_id: int, page: int, principal: Principal = Depends(api_principal),
+                    db: Session = Depends(get_db)) -> Response:
+    try:
+        png = actions.get_thumbnail(db, principal.user, build_id, page)
+    except ActionError as exc:
+        fail(exc)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})

@@ -69,6 +69,17 @@ def test_upload_yaml_build_and_download(world):
     docx = client.get(build["docx_url"])
     assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
 
+    # thumbnails of the first three pages: PNGs 200 px wide, portrait like the pages
+    assert build["thumbnail_urls"] == [f"/api/builds/{build['id']}/thumbnails/{n}.png" for n in (1, 2, 3)]
+    for url in build["thumbnail_urls"]:
+        png = client.get(url)
+        assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG\r\n\x1a\n")
+        width, height = int.from_bytes(png.content[16:20], "big"), int.from_bytes(png.content[20:24], "big")
+        assert width == 200 and 250 < height < 300, (width, height)  # A4 portrait
+    first, second = (client.get(u).content for u in build["thumbnail_urls"][:2])
+    assert first != second
+    assert client.get(f"/api/builds/{build['id']}/thumbnails/4.png").status_code == 404
+
     # identical inputs (the same file again, as a new revision) return the earlier build at once
     again = upload(client, csrf, world.book_a, "plan.yaml", minimal_yaml()).json()
     assert again["number"] == 2
