@@ -200,7 +200,29 @@ async def read_upload(request: Request, file: UploadFile) -> tuple[str, bytes]:
 # ------------------------------------------------------------------ routes
 
 
-@router.post("/login", response_model=Me, summary="Log in: sets the session cookie; returns the CSRF token")
+LOGIN_CROSS_SITE = ActionError(
+    403, "คำขอเข้าสู่ระบบต้องส่งเป็น JSON (Content-Type: application/json) จากหน้าเว็บของบริการนี้เท่านั้น",
+    "a log-in request must be JSON (Content-Type: application/json) sent from this service's own pages",
+)
+
+
+def json_from_this_site(request: Request) -> None:
+    """Refuse a log-in another site's page could make a browser send (login CSRF).
+
+    Such a page can post a form or plain text without asking, but JSON only after a CORS
+    preflight, which this service never grants; browsers also say when a request is cross-site.
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    json_type = content_type == "application/json" or (content_type.startswith("application/")
+                                                        and content_type.endswith("+json"))
+    fetched_from = request.headers.get("sec-fetch-site", "").lower()
+    if not json_type or fetched_from in ("cross-site", "same-site"):
+        raise HTTPException(403, LOGIN_CROSS_SITE.detail())
+
+
+@router.post("/login", response_model=Me, summary="Log in: sets the session cookie; returns the CSRF token",
+             dependencies=[Depends(json_from_this_site)],
+             responses={403: {"description": "not JSON, or sent from another site"}})
 def login(body: Login, request: Request, response: Response, db: Session = Depends(get_db)) -> Me:
     user = authenticate(db, body.username, body.password)
     if user is None:

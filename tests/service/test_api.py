@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -39,6 +40,26 @@ def test_login_and_me(world):
     assert [(m["organisation"], m["role"]) for m in me["organisations"]] == [("เทศบาลตำบลเอ", "editor")]
     assert client.post("/api/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
     assert client.get("/api/me").status_code == 401
+
+
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/plain;charset=UTF-8"},  # what another site's page may post without asking
+    {"Content-Type": "application/x-www-form-urlencoded"},
+    {"Content-Type": "multipart/form-data; boundary=x"},
+    {},  # a fetch() of a Blob without a type sends no Content-Type
+    {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+    {"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"},
+])
+def test_json_login_refuses_what_another_site_could_send(world, headers):
+    body = json.dumps({"username": "alice", "password": PASSWORD}).encode()
+    client = client_for(world.app)
+    response = client.post("/api/login", content=body, headers=headers)
+    assert response.status_code == 403, response.text
+    assert "JSON" in response.json()["detail"]["thai"] and "planbook_session" not in response.headers.get("set-cookie", "")
+    assert client.get("/api/me").status_code == 401
+    # the same body as JSON from the service's own page (or a script) logs in
+    for own in ({"Content-Type": "application/json"}, {"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"}):
+        assert client_for(world.app).post("/api/login", content=body, headers=own).status_code == 200
 
 
 def test_books_are_scoped_to_the_users_organisations(world):
