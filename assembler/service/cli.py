@@ -99,6 +99,44 @@ def create_user(
         print(f"✓ ผู้ใช้ {user.username} (id {user.id}) / user created")
 
 
+@admin.command("set-role")
+def set_role(
+    username: str = typer.Argument(..., help="The user's log-in name."),
+    organisation: str = typer.Argument(..., help="The organisation's name."),
+    role: str = typer.Argument(..., help=f"{ROLES_HELP}, or none (ไม่มีสิทธิ์: removes the user from it)."),
+) -> None:
+    """Give a user a role in an organisation, change it, or remove it (none); it applies at the next request.
+
+    planbook admin set-role somchai "เทศบาลตำบลตัวอย่าง" viewer
+    """
+    from sqlalchemy import select
+
+    from .models import ROLES, Membership, Organisation, User
+
+    if role not in (*ROLES, "none"):
+        _fail(f"บทบาทต้องเป็น {', '.join(ROLES)} หรือ none: {role}", f"the role must be {', '.join(ROLES)} or none: {role}")
+    database = _database()
+    with database.session() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None:
+            _fail(f"ไม่พบผู้ใช้ {username}", f"no user named {username}")
+        org = db.scalar(select(Organisation).where(Organisation.name == organisation))
+        if org is None:
+            _fail(f"ไม่พบหน่วยงาน {organisation} (สร้างด้วย planbook admin create-org)",
+                  f"no organisation named {organisation} (create it with planbook admin create-org)")
+        membership = db.get(Membership, (user.id, org.id))
+        before = membership.role if membership else "none"
+        if role == "none":
+            if membership is not None:
+                db.delete(membership)
+        elif membership is None:
+            db.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
+        else:
+            membership.role = role
+        db.commit()
+        print(f"✓ {username} ใน {organisation}: {before} → {role} / role changed")
+
+
 def worker_command(workers: int) -> list[str]:
     return [sys.executable, "-m", "assembler", "worker", "--workers", str(workers)]
 
