@@ -25,7 +25,7 @@ from datetime import timedelta
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from huey.consumer import Consumer, Worker
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..errors import PlanbookError
 from . import books
@@ -225,18 +225,23 @@ def reap(database: Database, timeout: int, enqueue=None) -> int:
     limit = now() - timedelta(seconds=timeout + 60)
     again, handled = [], 0
     with database.session() as db:
-        for build in db.scalars(select(Build).where(Build.status == "running")):
+        for build in list(db.scalars(select(Build).where(Build.status == "running"))):
             late = build.started_at is None or as_utc(build.started_at) < limit
             if not (late or _gone(build.worker)):
                 continue
-            handled += 1
             if enqueue is not None and not late and build.attempts < ATTEMPTS:
-                build.status, build.worker, build.started_at = "queued", "", None
-                again.append(build.id)
+                values = {"status": "queued", "worker": "", "started_at": None}
             else:
-                build.status, build.finished_at = "failed", now()
-                build.message = WORKER_DIED.format(attempts=build.attempts or 1)
-        db.commit()
+                values = {"status": "failed", "finished_at": now(),
+                          "message": WORKER_DIED.format(attempts=build.attempts or 1)}
+            # only if nobody else (another worker's check) handled it meanwhile
+            changed = db.execute(update(Build).where(Build.id == build.id, Build.status == "running",
+                                                     Build.worker == build.worker).values(**values))
+            db.commit()
+            if changed.rowcount == 1:
+                handled += 1
+                if values["status"] == "queued":
+                    again.append(build.id)
     for build_id in again:
         enqueue(build_id)
     return handled
@@ -248,14 +253,15 @@ def run_build(database: Database, build_id: int, timeout: int = 0, memory_mb: in
     A failure that is not the records' (time limit, memory, a bug) asks for a fresh worker process.
     """
     with database.session() as db:
+        # claim the build: only one worker runs it, even if it was queued twice
+        claimed = db.execute(update(Build).where(Build.id == build_id, Build.status == "queued").values(
+            status="running", started_at=now(), worker=worker_name(), attempts=Build.attempts + 1))
+        db.commit()
         build = db.get(Build, build_id)
-        if build is None or build.status not in ("queued", "running"):
+        if claimed.rowcount != 1:
             return build.status if build is not None else "missing"
         revision = db.get(Revision, build.revision_id)
         filename, content = revision.filename, revision.content
-        build.status, build.started_at, build.worker = "running", now(), worker_name()
-        build.attempts = (build.attempts or 0) + 1
-        db.commit()
     try:
         with time_limit(timeout), memory_cap(memory_mb):
             built = books.build(filename, content)

@@ -55,6 +55,9 @@ def test_a_finished_build_is_not_run_again(world, monkeypatch):
     monkeypatch.setattr(books, "build", lambda filename, data: (_ for _ in ()).throw(AssertionError("ran again")))
     build_id = add_build(world, "done")
     assert jobs.run_build(world.database, build_id) == "done"
+    running = add_build(world, "running", started_ago=1)  # claimed by another worker (queued twice)
+    assert jobs.run_build(world.database, running) == "running"
+    assert status_of(world, running).attempts == 0
 
 
 def test_a_dead_worker_of_this_machine_is_seen_at_once(world):
