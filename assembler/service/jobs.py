@@ -86,7 +86,7 @@ class _Recycle:
 
 RECYCLE = _Recycle()
 
-try:  # huey ≥ 2.5.1: the consumer logs it as a restart, not as a crash
+try:  # huey's own "recycle" exception (recent huey): the consumer logs a restart, not a crash
     from huey.consumer import WorkerRecycle as _WorkerEnds
 except ImportError:  # pragma: no cover
     class _WorkerEnds(Exception):
