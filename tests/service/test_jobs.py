@@ -1,4 +1,4 @@
-"""Build jobs end, always: a time limit per build, and builds whose worker died are failed by the reaper."""
+"""Build jobs end, always: a time limit per build, a memory cap, and builds whose worker died are queued again once, then failed."""
 from __future__ import annotations
 
 import hashlib

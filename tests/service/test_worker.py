@@ -1,4 +1,5 @@
-"""Real processes: a huey consumer builds what the service queued, also after kill -9; planbook serve answers on a port."""
+"""Real processes: a huey consumer builds what the service queued, also after kill -9 (queued again once), replaces
+its worker process after a limit of builds or an over-memory build; planbook serve answers on a port."""
 from __future__ import annotations
 
 import os
