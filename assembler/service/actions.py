@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Problem
 from . import books
-from .models import WRITERS, Book, Build, Revision, User, problem_dicts
+from .models import WRITERS, Book, Build, Revision, Thumbnail, User, problem_dicts
 
 
 class ActionError(Exception):
@@ -187,3 +187,24 @@ def queue_position(db: Session, build: Build) -> int | None:
     if build.status != "queued":
         return None
     return (db.scalar(select(func.count()).select_from(Build).where(Build.status == "queued", Build.id < build.id)) or 0) + 1
+
+
+def thumbnail_pages(db: Session, build: Build) -> list[int]:
+    """Return the page numbers that ``build`` has a thumbnail of (none unless done)."""
+    if build.status != "done":
+        return []
+    return list(db.scalars(select(Thumbnail.page).where(Thumbnail.build_id == build.id).order_by(Thumbnail.page)))
+
+
+def get_thumbnail(db: Session, user: User, build_id: int, page: int) -> bytes:
+    build = get_build(db, user, build_id)
+    thumbnail = db.get(Thumbnail, (build.id, page))
+    if thumbnail is None:
+        raise ActionError(404, *NOT_FOUND)
+    return thumbnail.png
+
+
+def latest_done_build(db: Session, book: Book) -> Build | None:
+    """Return the newest finished build of any revision of ``book`` (its pages are shown on the book's page)."""
+    return db.scalar(select(Build).join(Revision).where(Revision.book_id == book.id, Build.status == "done")
+                     .order_by(Build.id.desc()))

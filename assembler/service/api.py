@@ -82,6 +82,7 @@ class BuildOut(BaseModel):
     reused: bool = False
     pdf_url: str | None
     docx_url: str | None
+    thumbnail_urls: list[str] = []
 
 
 class RevisionOut(BaseModel):
@@ -152,7 +153,12 @@ def build_out(db: Session, build: Build, reused: bool = False) -> BuildOut:
         warnings=build.warnings or [], reused=reused,
         pdf_url=f"/api/builds/{build.id}/pdf" if done else None,
         docx_url=f"/api/builds/{build.id}/docx" if done else None,
+        thumbnail_urls=[thumbnail_url(build.id, page) for page in actions.thumbnail_pages(db, build)],
     )
+
+
+def thumbnail_url(build_id: int, page: int) -> str:
+    return f"/api/builds/{build_id}/thumbnails/{page}.png"
 
 
 def revision_out(revision: Revision) -> RevisionOut:
@@ -194,7 +200,29 @@ async def read_upload(request: Request, file: UploadFile) -> tuple[str, bytes]:
 # ------------------------------------------------------------------ routes
 
 
-@router.post("/login", response_model=Me, summary="Log in: sets the session cookie; returns the CSRF token")
+LOGIN_CROSS_SITE = ActionError(
+    403, "คำขอเข้าสู่ระบบต้องส่งเป็น JSON (Content-Type: application/json) จากหน้าเว็บของบริการนี้เท่านั้น",
+    "a log-in request must be JSON (Content-Type: application/json) sent from this service's own pages",
+)
+
+
+def json_from_this_site(request: Request) -> None:
+    """Refuse a log-in another site's page could make a browser send (login CSRF).
+
+    Such a page can post a form or plain text without asking, but JSON only after a CORS
+    preflight, which this service never grants; browsers also say when a request is cross-site.
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    json_type = content_type == "application/json" or (content_type.startswith("application/")
+                                                        and content_type.endswith("+json"))
+    fetched_from = request.headers.get("sec-fetch-site", "").lower()
+    if not json_type or fetched_from in ("cross-site", "same-site"):
+        raise HTTPException(403, LOGIN_CROSS_SITE.detail())
+
+
+@router.post("/login", response_model=Me, summary="Log in: sets the session cookie; returns the CSRF token",
+             dependencies=[Depends(json_from_this_site)],
+             responses={403: {"description": "not JSON, or sent from another site"}})
 def login(body: Login, request: Request, response: Response, db: Session = Depends(get_db)) -> Me:
     user = authenticate(db, body.username, body.password)
     if user is None:
@@ -381,3 +409,14 @@ def build_pdf(build_id: int, principal: Principal = Depends(api_principal), db: 
             responses={200: {"content": {DOCX: {}}}})
 def build_docx(build_id: int, principal: Principal = Depends(api_principal), db: Session = Depends(get_db)) -> Response:
     return _output(db, principal, build_id, "docx")
+
+
+@router.get("/builds/{build_id}/thumbnails/{page}.png", summary="A small PNG of one of the built PDF's first pages",
+            response_class=Response, responses={200: {"content": {"image/png": {}}}})
+def build_thumbnail(build_id: int, page: int, principal: Principal = Depends(api_principal),
+                    db: Session = Depends(get_db)) -> Response:
+    try:
+        png = actions.get_thumbnail(db, principal.user, build_id, page)
+    except ActionError as exc:
+        fail(exc)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})

@@ -101,6 +101,31 @@ def build(filename: str, data: bytes) -> Built:
     return _with_file(filename, data, action)
 
 
+def prepare() -> None:
+    """Load what a build needs (a worker process does this once, before its memory is capped)."""
+    import weasyprint  # noqa: F401
+
+    from .. import build  # noqa: F401
+
+
+#: how many first pages get a thumbnail, and its width in pixels
+THUMBNAIL_PAGES = 3
+THUMBNAIL_WIDTH = 200
+
+
+def thumbnails(pdf: bytes, pages: int = THUMBNAIL_PAGES, width: int = THUMBNAIL_WIDTH) -> list[bytes]:
+    """Return PNGs of the first ``pages`` pages of ``pdf``, ``width`` pixels wide (poppler's pdftoppm)."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="planbook-thumbs-") as tmp:
+        source = Path(tmp) / "book.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", str(pages), "-scale-to-x", str(width),
+                        "-scale-to-y", "-1", str(source), str(Path(tmp) / "page")],
+                       check=True, capture_output=True, timeout=120)
+        return [p.read_bytes() for p in sorted(Path(tmp).glob("page-*.png"))]
+
+
 def blank_workbook(book: str) -> bytes:
     """Return a blank workbook for ``book`` (a key of book_types())."""
     from ..workbook.writer import blank_workbook as blank

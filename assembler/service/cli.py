@@ -99,6 +99,44 @@ def create_user(
         print(f"✓ ผู้ใช้ {user.username} (id {user.id}) / user created")
 
 
+@admin.command("set-role")
+def set_role(
+    username: str = typer.Argument(..., help="The user's log-in name."),
+    organisation: str = typer.Argument(..., help="The organisation's name."),
+    role: str = typer.Argument(..., help=f"{ROLES_HELP}, or none (ไม่มีสิทธิ์: removes the user from it)."),
+) -> None:
+    """Give a user a role in an organisation, change it, or remove it (none); it applies at the next request.
+
+    planbook admin set-role somchai "เทศบาลตำบลตัวอย่าง" viewer
+    """
+    from sqlalchemy import select
+
+    from .models import ROLES, Membership, Organisation, User
+
+    if role not in (*ROLES, "none"):
+        _fail(f"บทบาทต้องเป็น {', '.join(ROLES)} หรือ none: {role}", f"the role must be {', '.join(ROLES)} or none: {role}")
+    database = _database()
+    with database.session() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None:
+            _fail(f"ไม่พบผู้ใช้ {username}", f"no user named {username}")
+        org = db.scalar(select(Organisation).where(Organisation.name == organisation))
+        if org is None:
+            _fail(f"ไม่พบหน่วยงาน {organisation} (สร้างด้วย planbook admin create-org)",
+                  f"no organisation named {organisation} (create it with planbook admin create-org)")
+        membership = db.get(Membership, (user.id, org.id))
+        before = membership.role if membership else "none"
+        if role == "none":
+            if membership is not None:
+                db.delete(membership)
+        elif membership is None:
+            db.add(Membership(user_id=user.id, organisation_id=org.id, role=role))
+        else:
+            membership.role = role
+        db.commit()
+        print(f"✓ {username} ใน {organisation}: {before} → {role} / role changed")
+
+
 def worker_command(workers: int) -> list[str]:
     return [sys.executable, "-m", "assembler", "worker", "--workers", str(workers)]
 
@@ -135,20 +173,26 @@ def serve(
 
 def worker(workers: int = typer.Option(1, "--workers", min=1, help="Build processes.")) -> None:
     """Run build workers for the queue in PLANBOOK_QUEUE_URL (Redis to scale out), until stopped."""
-    from .jobs import make_huey
-    from .settings import Settings
-
     from .db import Database
-    from .jobs import reap
+    from .jobs import BuildConsumer, make_huey, reap
+    from .settings import Settings
 
     settings = Settings.from_env()
     huey = make_huey(settings)
-    reaped = reap(Database(settings), settings.build_timeout)  # builds this machine's dead workers left running
+    database = Database(settings)
+    reaped = reap(database, settings.build_timeout, huey.build_task)  # builds this machine's dead workers left running
+    database.engine.dispose()
+    huey.storage.close()
     if reaped:
-        print(f"planbook worker: {reaped} build(s) left running by a stopped worker marked failed", flush=True)
-    consumer = huey.create_consumer(workers=workers, worker_type="process", check_worker_health=True,
-                                   health_check_interval=2)  # a worker process that died is replaced within 2 s
-    print(f"planbook worker: {workers} process(es) on {settings.queue_url.split('@')[-1]}", flush=True)
+        print(f"planbook worker: {reaped} build(s) left running by a stopped worker queued again or failed",
+              flush=True)
+    # a worker process that ended (after PLANBOOK_WORKER_MAX_BUILDS builds or a failure) or died is replaced
+    # within 2 s
+    consumer = BuildConsumer(huey, settings, workers=workers, worker_type="process", check_worker_health=True,
+                             health_check_interval=2)
+    memory = f"{settings.worker_memory_mb} MB" if settings.worker_memory_mb > 0 else "no cap"
+    print(f"planbook worker: {workers} process(es) on {settings.queue_url.split('@')[-1]} "
+          f"(memory {memory}, fresh after {settings.worker_max_builds} builds)", flush=True)
     consumer.run()
 
 

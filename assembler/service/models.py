@@ -154,12 +154,23 @@ class Build(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     worker: Mapped[str] = mapped_column(String(300), default="")  # host:pid of the process running it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # times a worker started it (a killed one is re-queued once)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     docx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
 
     revision: Mapped[Revision] = relationship(lazy="joined")
+
+
+class Thumbnail(Base):
+    """A small PNG of one of the first pages of a finished build's PDF (page counts from 1)."""
+
+    __tablename__ = "thumbnails"
+
+    build_id: Mapped[int] = mapped_column(ForeignKey("builds.id", ondelete="CASCADE"), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    png: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def problem_dicts(problems) -> list[dict]:

@@ -8,6 +8,8 @@ PLANBOOK_QUEUE_URL     redis://host:6379/0 for a Redis queue; default the SQLite
 PLANBOOK_QUEUE_NAME    the queue's name (default planbook)
 PLANBOOK_MAX_UPLOAD    largest upload in bytes (default 10 MB)
 PLANBOOK_BUILD_TIMEOUT  seconds a build may take before it is stopped and failed (default 600)
+PLANBOOK_WORKER_MEMORY_MB   address space a build worker process may use, in MB (default 2048; 0: no cap)
+PLANBOOK_WORKER_MAX_BUILDS  builds after which a worker process is replaced by a fresh one (default 50)
 PLANBOOK_SECURE_COOKIES  1 to send the session cookie over HTTPS only
 """
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Settings:
     max_upload: int = 10 * 1024 * 1024
     secure_cookies: bool = False
     build_timeout: int = 600
+    worker_memory_mb: int = 2048
+    worker_max_builds: int = 50
 
     @property
     def embedded_queue(self) -> bool:
@@ -49,6 +53,8 @@ class Settings:
             max_upload=int(env.get("PLANBOOK_MAX_UPLOAD") or 10 * 1024 * 1024),
             secure_cookies=(env.get("PLANBOOK_SECURE_COOKIES") or "") in ("1", "true", "yes"),
             build_timeout=int(env.get("PLANBOOK_BUILD_TIMEOUT") or 600),
+            worker_memory_mb=int(env.get("PLANBOOK_WORKER_MEMORY_MB") or 2048),
+            worker_max_builds=int(env.get("PLANBOOK_WORKER_MAX_BUILDS") or 50),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -61,4 +67,6 @@ class Settings:
             "PLANBOOK_MAX_UPLOAD": str(self.max_upload),
             "PLANBOOK_SECURE_COOKIES": "1" if self.secure_cookies else "",
             "PLANBOOK_BUILD_TIMEOUT": str(self.build_timeout),
+            "PLANBOOK_WORKER_MEMORY_MB": str(self.worker_memory_mb),
+            "PLANBOOK_WORKER_MAX_BUILDS": str(self.worker_max_builds),
         }

@@ -152,9 +152,11 @@ def book_page(request: Request, db: Session, principal: Principal, book, status_
               error: ActionError | None = None) -> HTMLResponse:
     revisions = actions.revisions_of(db, book)
     latest = {r.id: actions.latest_build(db, [r.id]) for r in revisions}
+    shown = actions.latest_done_build(db, book)
     return render(request, "book.html", status_code, principal=principal, book=book, revisions=revisions,
                   latest=latest, can_edit=actions.can_write(principal.user, book.organisation_id), error=error,
-                  book_types=books.book_types())
+                  book_types=books.book_types(), shown=shown,
+                  thumbnails=actions.thumbnail_pages(db, shown) if shown else [])
 
 
 @router.get("/books/{book_id}")

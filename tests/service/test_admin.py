@@ -50,3 +50,61 @@ def test_admin_commands(tmp_path, monkeypatch, capsys):
         assert [m.role for m in users["somchai"].memberships] == ["editor"]
         assert sorted(m.organisation.name for m in users["nid"].memberships) == ["อบต.หนองน้ำ", "เทศบาลตำบลตัวอย่าง"]
     database.engine.dispose()
+
+
+def test_admin_set_role_changes_and_removes_a_role(tmp_path, monkeypatch, capsys):
+    from assembler.service.app import create_app
+    from assembler.service.jobs import make_huey
+
+    from .conftest import minimal_yaml
+
+    monkeypatch.setenv("PLANBOOK_DATA_DIR", str(tmp_path / "data"))
+    for name in ("PLANBOOK_DATABASE_URL", "PLANBOOK_QUEUE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["admin", "create-org", "เทศบาลตำบลตัวอย่าง"]) == 0
+    assert main(["admin", "create-org", "อบต.หนองน้ำ"]) == 0
+    assert main(["admin", "create-user", "somchai", "--org", "เทศบาลตำบลตัวอย่าง=viewer", "--password", "ยาวพอแล้วนะ"]) == 0
+    settings = Settings.from_env({"PLANBOOK_DATA_DIR": str(tmp_path / "data")})
+    app = create_app(settings, huey=make_huey(settings, immediate=True))
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    csrf = client.post("/api/login", json={"username": "somchai", "password": "ยาวพอแล้วนะ"}).json()["csrf_token"]
+    headers = {"X-CSRF-Token": csrf}
+
+    def create_book(org_id: int, name: str) -> int:
+        return client.post("/api/books", json={"organisation_id": org_id, "name": name, "book_type": "operations"},
+                           headers=headers).status_code
+
+    def roles() -> dict[str, str]:
+        return {m["organisation"]: m["role"] for m in client.get("/api/me").json()["organisations"]}
+
+    orgs = {m["organisation"]: m["organisation_id"] for m in client.get("/api/me").json()["organisations"]}
+    example = orgs["เทศบาลตำบลตัวอย่าง"]
+    assert create_book(example, "แผน 1") == 403  # a viewer may not
+    capsys.readouterr()
+    assert main(["admin", "set-role", "somchai", "เทศบาลตำบลตัวอย่าง", "editor"]) == 0
+    assert "viewer → editor" in capsys.readouterr().out
+    assert roles() == {"เทศบาลตำบลตัวอย่าง": "editor"}  # the same session, at its next request
+    assert create_book(example, "แผน 1") == 201
+    book_id = client.get("/api/books").json()[0]["id"]
+    assert client.post(f"/api/books/{book_id}/revisions", files={"file": ("plan.yaml", minimal_yaml())},
+                       headers=headers).status_code == 201
+
+    assert main(["admin", "set-role", "somchai", "อบต.หนองน้ำ", "reviewer"]) == 0  # a role in a second organisation
+    assert roles() == {"เทศบาลตำบลตัวอย่าง": "editor", "อบต.หนองน้ำ": "reviewer"}
+    assert main(["admin", "set-role", "somchai", "เทศบาลตำบลตัวอย่าง", "none"]) == 0
+    assert roles() == {"อบต.หนองน้ำ": "reviewer"}
+    assert client.get(f"/api/books/{book_id}").status_code == 404  # its books are hidden at once
+    assert client.get("/api/books").json() == []
+    assert main(["admin", "set-role", "somchai", "เทศบาลตำบลตัวอย่าง", "none"]) == 0  # already none: nothing to do
+
+    capsys.readouterr()
+    assert main(["admin", "set-role", "nobody", "อบต.หนองน้ำ", "viewer"]) == 2
+    assert "ไม่พบผู้ใช้ nobody" in capsys.readouterr().err
+    assert main(["admin", "set-role", "somchai", "ไม่มีหน่วยงานนี้", "viewer"]) == 2
+    assert "ไม่พบหน่วยงาน" in capsys.readouterr().err
+    assert main(["admin", "set-role", "somchai", "อบต.หนองน้ำ", "boss"]) == 2
+    assert "บทบาทต้องเป็น" in capsys.readouterr().err
+    assert roles() == {"อบต.หนองน้ำ": "reviewer"}
+    app.state.database.engine.dispose()

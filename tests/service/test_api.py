@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -41,6 +42,26 @@ def test_login_and_me(world):
     assert client.get("/api/me").status_code == 401
 
 
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/plain;charset=UTF-8"},  # what another site's page may post without asking
+    {"Content-Type": "application/x-www-form-urlencoded"},
+    {"Content-Type": "multipart/form-data; boundary=x"},
+    {},  # a fetch() of a Blob without a type sends no Content-Type
+    {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
+    {"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"},
+])
+def test_json_login_refuses_what_another_site_could_send(world, headers):
+    body = json.dumps({"username": "alice", "password": PASSWORD}).encode()
+    client = client_for(world.app)
+    response = client.post("/api/login", content=body, headers=headers)
+    assert response.status_code == 403, response.text
+    assert "JSON" in response.json()["detail"]["thai"] and "planbook_session" not in response.headers.get("set-cookie", "")
+    assert client.get("/api/me").status_code == 401
+    # the same body as JSON from the service's own page (or a script) logs in
+    for own in ({"Content-Type": "application/json"}, {"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"}):
+        assert client_for(world.app).post("/api/login", content=body, headers=own).status_code == 200
+
+
 def test_books_are_scoped_to_the_users_organisations(world):
     alice, _ = login(world.app, "alice")
     assert [b["id"] for b in alice.get("/api/books").json()] == [world.book_a]
@@ -68,6 +89,17 @@ def test_upload_yaml_build_and_download(world):
     assert "โครงการก่อสร้างถนน" in pdf_text(pdf.content)
     docx = client.get(build["docx_url"])
     assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
+
+    # thumbnails of the first three pages: PNGs 200 px wide, portrait like the pages
+    assert build["thumbnail_urls"] == [f"/api/builds/{build['id']}/thumbnails/{n}.png" for n in (1, 2, 3)]
+    for url in build["thumbnail_urls"]:
+        png = client.get(url)
+        assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG\r\n\x1a\n")
+        width, height = int.from_bytes(png.content[16:20], "big"), int.from_bytes(png.content[20:24], "big")
+        assert width == 200 and 250 < height < 300, (width, height)  # A4 portrait
+    first, second = (client.get(u).content for u in build["thumbnail_urls"][:2])
+    assert first != second
+    assert client.get(f"/api/builds/{build['id']}/thumbnails/4.png").status_code == 404
 
     # identical inputs (the same file again, as a new revision) return the earlier build at once
     again = upload(client, csrf, world.book_a, "plan.yaml", minimal_yaml()).json()

@@ -112,8 +112,13 @@ def test_staff_journey_in_chromium(tmp_path, monkeypatch):
                 for words in ("แผนดำเนินงาน", "ประจำปีงบประมาณ พ.ศ. 2567", "เทศบาลเมืองบึงสายทอง"):
                     assert normalise(words) in normalise(text), words
 
+                page.click("a:has-text('แผนดำเนินงาน ปี 2567')")
+                page.wait_for_selector("#thumbnails img")
+                widths = page.eval_on_selector_all("#thumbnails img", "imgs => imgs.map(i => i.complete && i.naturalWidth)")
+                assert widths == [200, 200, 200], widths  # the first pages, drawn by the browser
+                page.screenshot(path=ARTIFACTS / "6-book-built.png", full_page=True)
                 page.goto(f"{base}/")
-                page.screenshot(path=ARTIFACTS / "6-books.png", full_page=True)
+                page.screenshot(path=ARTIFACTS / "7-books.png", full_page=True)
                 assert "เสร็จแล้ว" in page.inner_text("#books")
                 browser.close()
         finally:

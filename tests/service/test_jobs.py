@@ -1,4 +1,4 @@
-"""Build jobs end, always: a time limit per build, and builds whose worker died are failed by the reaper."""
+"""Build jobs end, always: a time limit per build, a memory cap, and builds whose worker died are queued again once, then failed."""
 from __future__ import annotations
 
 import hashlib
@@ -55,6 +55,9 @@ def test_a_finished_build_is_not_run_again(world, monkeypatch):
     monkeypatch.setattr(books, "build", lambda filename, data: (_ for _ in ()).throw(AssertionError("ran again")))
     build_id = add_build(world, "done")
     assert jobs.run_build(world.database, build_id) == "done"
+    running = add_build(world, "running", started_ago=1)  # claimed by another worker (queued twice)
+    assert jobs.run_build(world.database, running) == "running"
+    assert status_of(world, running).attempts == 0
 
 
 def test_a_dead_worker_of_this_machine_is_seen_at_once(world):
@@ -75,3 +78,58 @@ def test_a_dead_worker_of_this_machine_is_seen_at_once(world):
         build_id = build.id
     assert jobs.reap(world.database, timeout=600) == 1
     assert status_of(world, build_id).status == "failed"
+
+
+def test_a_build_whose_worker_died_is_queued_again_once_then_failed(world):
+    import socket
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    build_id = add_build(world, "running", started_ago=5)
+    queued = []
+
+    def died(attempts: int) -> None:
+        with world.database.session() as db:
+            build = db.get(Build, build_id)
+            build.status, build.worker, build.attempts = "running", f"{socket.gethostname()}:{ended.pid}", attempts
+            db.commit()
+
+    died(1)
+    assert jobs.reap(world.database, timeout=600, enqueue=queued.append) == 1
+    build = status_of(world, build_id)
+    assert build.status == "queued" and build.worker == "" and queued == [build_id]
+    died(2)
+    assert jobs.reap(world.database, timeout=600, enqueue=queued.append) == 1
+    build = status_of(world, build_id)
+    assert build.status == "failed" and "2 ครั้ง" in build.message and "PLANBOOK_WORKER_MEMORY_MB" in build.message
+    assert queued == [build_id]  # not queued a second time
+    late = add_build(world, "running", started_ago=700)  # another machine's, past the limit: failed, not queued
+    assert jobs.reap(world.database, timeout=600, enqueue=queued.append) == 1
+    assert status_of(world, late).status == "failed" and queued == [build_id]
+
+
+def test_run_build_counts_attempts_and_a_memory_error_fails_with_the_cap_in_the_message(world, monkeypatch):
+    def greedy(filename, data):
+        raise MemoryError()
+
+    monkeypatch.setattr(books, "build", greedy)
+    monkeypatch.setattr(jobs.RECYCLE, "reason", "")
+    build_id = add_build(world, "queued")
+    assert jobs.run_build(world.database, build_id, memory_mb=0) == "failed"
+    build = status_of(world, build_id)
+    assert build.attempts == 1 and "หน่วยความจำไม่พอ" in build.message and "out of memory" in build.message
+    assert jobs.RECYCLE.reason == "failed build"  # the process asks to be replaced
+
+
+def test_the_memory_cap_is_set_while_building_and_lifted_after():
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    cap = 4096 * 1024 * 1024
+    expected = cap if before[1] == resource.RLIM_INFINITY else min(cap, before[1])
+    with jobs.memory_cap(4096):
+        assert resource.getrlimit(resource.RLIMIT_AS)[0] == expected
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    with jobs.memory_cap(0):
+        assert resource.getrlimit(resource.RLIMIT_AS) == before

@@ -6,7 +6,7 @@ import re
 
 from fastapi.routing import APIRoute
 
-from assembler.service.models import Build, Revision
+from assembler.service.models import Build, Revision, Thumbnail
 
 from .conftest import World, client_for, csrf_of, login, minimal_yaml
 
@@ -23,6 +23,8 @@ def foreign_objects(world: World) -> dict[str, int]:
         db.flush()
         build = Build(revision_id=revision.id, status="done", input_hash="0" * 64, pdf=b"%PDF-secret", docx=b"PK-secret")
         db.add(build)
+        db.flush()
+        db.add(Thumbnail(build_id=build.id, page=1, png=b"PNG-secret"))
         db.commit()
         return {"book_id": world.book_b, "revision_id": revision.id, "build_id": build.id}
 
@@ -44,7 +46,8 @@ def routes(app, api: bool):
 
 
 def fill(path: str, ids: dict[str, int]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), "operations")), path)
+    values = {"page": 1, "book_type": "operations", "weight": "regular", **ids}
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
 
 def call(client, method: str, url: str, **kwargs):
@@ -67,10 +70,12 @@ def test_every_api_route_hides_other_organisations(world):
             assert response.status_code == 404, (method, path, response.status_code, response.text)
             assert b"secret" not in response.content
         checked.append((method, path))
-    assert len(checked) >= 9  # book, upload, revision, its file and workbook, build request, build, pdf, docx
+    assert len(checked) >= 10  # book, upload, revision, its file and workbook, build request, build, pdf, docx, thumbnail
+    assert ("GET", "/api/builds/{build_id}/thumbnails/{page}.png") in checked
     # and the owner does reach them (the 404 above is not a broken route)
     bob, _ = login(world.app, "bob")
     assert bob.get(f"/api/builds/{ids['build_id']}/pdf").content == b"%PDF-secret"
+    assert bob.get(f"/api/builds/{ids['build_id']}/thumbnails/1.png").content == b"PNG-secret"
 
 
 def test_every_api_route_needs_a_session_or_token(world):

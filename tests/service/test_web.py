@@ -66,6 +66,12 @@ def test_upload_problems_build_and_download(world):
 
     book = client.get(f"/books/{world.book_a}").text
     assert "ลองส่ง" in book and "ฉบับแก้" in book and "อลิซ" in book
+    # the book's page shows its latest book: thumbnails of the first pages, served to its organisation only
+    thumbs = re.findall(r'<img src="(/api/builds/\d+/thumbnails/\d\.png)"', book)
+    assert len(thumbs) == 3 and thumbs[0] in pdf_link.replace("/pdf", "/thumbnails/1.png")
+    assert client.get(thumbs[0]).content.startswith(b"\x89PNG")
+    bob = web_login(world.app, "bob")
+    assert bob.get(thumbs[0]).status_code == 404
     year = datetime.now(timezone.utc).year + 543
     assert str(year) in book or str(year + 1) in book  # Buddhist era (Bangkok time may be in the next year)
 

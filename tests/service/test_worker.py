@@ -1,4 +1,5 @@
-"""Real processes: a huey consumer builds what the service queued, also after kill -9; planbook serve answers on a port."""
+"""Real processes: a huey consumer builds what the service queued, also after kill -9 (queued again once), replaces
+its worker process after a limit of builds or an over-memory build; planbook serve answers on a port."""
 from __future__ import annotations
 
 import os
@@ -74,12 +75,28 @@ def poll(client, build_id: int, until: tuple[str, ...], seconds: float = 120) ->
         time.sleep(0.1)
 
 
-def test_worker_process_queued_job_kill_9_and_the_next_build(settings, tmp_path):
-    """A job queued while no worker runs waits for one; kill -9 of the worker process building it
-    fails that build (at once, on the same machine), and the next build succeeds."""
-    from assembler.service import jobs
+def worker_pid(app, build_id: int) -> int:
     from assembler.service.models import Build
 
+    with app.state.database.session() as db:
+        return int(db.get(Build, build_id).worker.rpartition(":")[2])
+
+
+def upload_and_build(client, headers, book_id: int, name: str, data: bytes) -> dict:
+    revision = client.post(f"/api/books/{book_id}/revisions", files={"file": (name, data)}, headers=headers).json()
+    build = client.post(f"/api/revisions/{revision['id']}/builds", headers=headers).json()
+    assert build["status"] == "queued", build  # not an earlier build of the same input
+    return build
+
+
+def variant(n: int) -> bytes:
+    """The minimal records, their bytes made distinct by a comment (so each build is a new input)."""
+    return minimal_yaml() + f"\n# ฉบับ {n}\n".encode()
+
+
+def test_worker_process_queued_job_kill_9_requeued_once_then_failed_and_the_next_build(settings, tmp_path):
+    """A job queued while no worker runs waits for one; kill -9 of the worker process building it queues
+    it again, once (a fresh process takes it); a second kill -9 fails it; the next build succeeds."""
     from ..conftest import ROOT
 
     app = create_app(settings)
@@ -87,32 +104,91 @@ def test_worker_process_queued_job_kill_9_and_the_next_build(settings, tmp_path)
     client, csrf = login(app, "alice")
     headers = {"X-CSRF-Token": csrf}
     example = (ROOT / "examples" / "operations-2567-workbook.xlsx").read_bytes()  # a build of many seconds
-    first = client.post(f"/api/books/{world.book_a}/revisions", files={"file": ("plan.xlsx", example)},
-                        headers=headers).json()
-    doomed = client.post(f"/api/revisions/{first['id']}/builds", headers=headers).json()
-    assert doomed["status"] == "queued" and doomed["queue_position"] == 1
+    doomed = upload_and_build(client, headers, world.book_a, "plan.xlsx", example)
+    assert doomed["queue_position"] == 1
     time.sleep(0.5)
     assert client.get(f"/api/builds/{doomed['id']}").json()["status"] == "queued"  # no worker yet
     with open(tmp_path / "worker.log", "wb") as log:
         worker = start(["worker"], settings.to_env(), log)
         try:
             assert poll(client, doomed["id"], ("running", "done", "failed"))["status"] == "running"
-            with app.state.database.session() as db:
-                pid = int(db.get(Build, doomed["id"]).worker.rpartition(":")[2])
-            assert pid != worker.pid  # the build runs in the consumer's worker process
-            os.kill(pid, signal.SIGKILL)
-            time.sleep(0.5)
-            assert jobs.reap(app.state.database, settings.build_timeout) == 1
-            failed = client.get(f"/api/builds/{doomed['id']}").json()
-            assert failed["status"] == "failed" and "หยุดทำงานระหว่างสร้าง" in failed["message"]
+            first = worker_pid(app, doomed["id"])
+            assert first != worker.pid  # the build runs in the consumer's worker process
+            os.kill(first, signal.SIGKILL)
+            # the consumer sees its worker die within 2 s, queues the build again and starts a fresh process
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                again = client.get(f"/api/builds/{doomed['id']}").json()
+                if again["status"] == "running" and worker_pid(app, doomed["id"]) != first:
+                    break
+                assert again["status"] in ("running", "queued"), again
+                time.sleep(0.1)
+            second = worker_pid(app, doomed["id"])
+            assert second != first
+            os.kill(second, signal.SIGKILL)
+            failed = poll(client, doomed["id"], ("done", "failed"), seconds=30)
+            assert failed["status"] == "failed" and "หยุดทำงานระหว่างสร้าง 2 ครั้ง" in failed["message"], failed
 
-            second = client.post(f"/api/books/{world.book_a}/revisions", files={"file": ("plan.yaml", minimal_yaml())},
-                                 headers=headers).json()
-            nxt = client.post(f"/api/revisions/{second['id']}/builds", headers=headers).json()
-            assert nxt["id"] != doomed["id"]
+            nxt = upload_and_build(client, headers, world.book_a, "plan.yaml", minimal_yaml())
             done = poll(client, nxt["id"], ("done", "failed"))
         finally:
             stop(worker)
     assert done["status"] == "done", (done, (tmp_path / "worker.log").read_text(errors="replace"))
+    assert pdf_page_count(client.get(done["pdf_url"]).content) == done["pages"] > 1
+    app.state.database.engine.dispose()
+
+
+def test_worker_process_is_replaced_after_its_limit_of_builds(settings, tmp_path):
+    """PLANBOOK_WORKER_MAX_BUILDS=2: the third build runs in a fresh process, and all three succeed."""
+    app = create_app(settings)
+    world = make_world(app)
+    client, csrf = login(app, "alice")
+    headers = {"X-CSRF-Token": csrf}
+    env = {**settings.to_env(), "PLANBOOK_WORKER_MAX_BUILDS": "2"}
+    pids, results = [], []
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = start(["worker"], env, log)
+        try:
+            for n in range(3):
+                build = upload_and_build(client, headers, world.book_a, "plan.yaml", variant(n))
+                results.append(poll(client, build["id"], ("done", "failed")))
+                pids.append(worker_pid(app, build["id"]))
+        finally:
+            stop(worker)
+    log_text = (tmp_path / "worker.log").read_text(errors="replace")
+    assert [r["status"] for r in results] == ["done"] * 3, (results, log_text)
+    assert pids[0] == pids[1] != pids[2], pids
+    assert pdf_page_count(client.get(results[2]["pdf_url"]).content) == results[2]["pages"] > 1
+    app.state.database.engine.dispose()
+
+
+def test_an_over_memory_build_fails_with_its_message_and_the_next_build_succeeds(settings, tmp_path):
+    """A worker capped below what any build needs fails the build with the memory message, in Thai and
+    English, and its process is replaced; the queue goes on: the next build, under the default cap, is done."""
+    app = create_app(settings)
+    world = make_world(app)
+    client, csrf = login(app, "alice")
+    headers = {"X-CSRF-Token": csrf}
+    starved = upload_and_build(client, headers, world.book_a, "plan.yaml", variant(1))
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = start(["worker"], {**settings.to_env(), "PLANBOOK_WORKER_MEMORY_MB": "64"}, log)
+        try:
+            failed = poll(client, starved["id"], ("done", "failed"))
+        finally:
+            stop(worker)
+    log_text = (tmp_path / "worker.log").read_text(errors="replace")
+    assert failed["status"] == "failed", (failed, log_text)
+    assert "หน่วยความจำ" in failed["message"] and "PLANBOOK_WORKER_MEMORY_MB" in failed["message"], failed
+    # the process ended after storing the failure (or, had a library aborted, died and was seen to)
+    assert "ends (failed build)" in log_text or "หยุดทำงานระหว่างสร้าง" in failed["message"], log_text
+
+    nxt = upload_and_build(client, headers, world.book_a, "plan.yaml", variant(2))
+    with open(tmp_path / "worker2.log", "wb") as log:
+        worker = start(["worker"], settings.to_env(), log)
+        try:
+            done = poll(client, nxt["id"], ("done", "failed"))
+        finally:
+            stop(worker)
+    assert done["status"] == "done", (done, (tmp_path / "worker2.log").read_text(errors="replace"))
     assert pdf_page_count(client.get(done["pdf_url"]).content) == done["pages"] > 1
     app.state.database.engine.dispose()
