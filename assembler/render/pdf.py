@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 from markupsafe import Markup, escape
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from ..document import Cell, Document, Para, Table, grid
@@ -321,7 +321,7 @@ def _page_names(document: Document) -> list[PageName]:
 def render_html(
     document: Document, fonts: FontSet | None = None, root: Path | None = None,
     breaks: Breaks | None = None, section_numbers: tuple[int, ...] | None = None,
-    numbers: bool = True, foreign_anchors: tuple[str, ...] = (),
+    numbers: bool = True, foreign_anchors: tuple[str, ...] = (), embed_styles: bool = True,
 ) -> str:
     """Return the HTML the PDF is laid out from.
 
@@ -332,27 +332,43 @@ def render_html(
     piece of a book (render/pieces.py) gets them stamped. ``foreign_anchors``
     are anchors of other pieces the สารบัญ links to, written as empty targets
     so its links are kept (the merged book points them at the real pages).
+    ``embed_styles`` False leaves the style rules out: :func:`render_css`
+    gives them (see :func:`_weasy`).
     """
+    values = _template_values(document, fonts, root, numbers)
     breaks = breaks or Breaks({}, {})
-    root = root or project_root()
-    fonts = fonts or find_fonts(root / "fonts")
-    env = _environment(root / "templates")
-    names = _page_names(document)
-    unique = list({p.name: p for p in names}.values())
-    counter_style = "thai" if document.thai_digits else "decimal"
-    return env.get_template("book.html.j2").render(
-        document=document,
-        number=f"counter(page, {counter_style})" if numbers else "",
+    return _environment(values.pop("root") / "templates").get_template("book.html.j2").render(
+        **values,
+        embed_styles=embed_styles,
         foreign_anchors=foreign_anchors,
-        fonts=font_faces(fonts),
-        font_family=fonts.css_family,
-        line_height=fonts.line_em,
-        pages=unique,
-        section_pages=[p.name for p in names],
-        counter_style=counter_style,
         table_pages=lambda table, key: table_pages(table, key, breaks),
         splits=breaks.split,
         section_numbers=section_numbers or tuple(range(len(document.sections))),
+    )
+
+
+def render_css(document: Document, fonts: FontSet | None = None, root: Path | None = None,
+               numbers: bool = True) -> str:
+    """Return the style rules of ``document`` that book.css does not hold (its page types, sizes)."""
+    values = _template_values(document, fonts, root, numbers)
+    return _environment(values.pop("root") / "templates").get_template("book-style.css.j2").render(**values)
+
+
+def _template_values(document: Document, fonts: FontSet | None, root: Path | None, numbers: bool) -> dict:
+    root = root or project_root()
+    fonts = fonts or find_fonts(root / "fonts")
+    names = _page_names(document)
+    counter_style = "thai" if document.thai_digits else "decimal"
+    return dict(
+        root=root,
+        document=document,
+        number=f"counter(page, {counter_style})" if numbers else "",
+        fonts=font_faces(fonts),
+        font_family=fonts.css_family,
+        line_height=fonts.line_em,
+        pages=list({p.name: p for p in names}.values()),
+        section_pages=[p.name for p in names],
+        counter_style=counter_style,
     )
 
 
@@ -379,10 +395,20 @@ class LaidOut:
 
 #: layouts of a section to find where its tables break, at most
 BREAK_PASSES = 3
+#: a layout of this many pages is collected before the next pass (a long ส่วนที่ ๒ held
+#: every pass's boxes until the end: hundreds of megabytes)
+COLLECT_FROM_PAGES = 20
 
 
-def _weasy(html: str, root: Path):
-    """Return WeasyPrint's layout of ``html`` (planbook's patches applied, fetching only project files)."""
+def _weasy(html: str, root: Path, css: str | None = None, fonts: FontSet | None = None):
+    """Return WeasyPrint's layout of ``html`` (planbook's patches applied, fetching only project files).
+
+    ``css`` (:func:`render_css`) is given when ``html`` holds no style rules
+    (``embed_styles=False``): the fonts and book.css are then parsed once per
+    process, and the fonts loaded once, instead of once per layout (a book
+    in pieces is hundreds of layouts). Both ways the rules are the same
+    style sheets in the same order.
+    """
     fetcher = ProjectFetcher([root / "templates", root / "fonts"])
     weasy.install()
     # layout makes millions of short-lived objects and no reference cycles worth
@@ -390,12 +416,39 @@ def _weasy(html: str, root: Path):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher).render()
+        page = HTML(string=html, base_url=str((root / "templates").resolve()) + "/", url_fetcher=fetcher)
+        if css is None:
+            return page.render()
+        config, faces, book = _shared_styles(root, fonts or find_fonts(root / "fonts"))
+        own = CSS(string=css, font_config=config, url_fetcher=fetcher)
+        return page.render(stylesheets=[faces, own, book], font_config=config)
     except Exception as exc:  # WeasyPrint raises many kinds; report one clear error
         raise RenderError(f"จัดหน้า PDF ไม่สำเร็จ: {exc} / PDF layout failed: {exc}") from exc
     finally:
         if collecting:
             gc.enable()
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_styles(root: Path, fonts: FontSet):
+    """Return a font configuration with the book's fonts, their @font-face rules and book.css, parsed once.
+
+    They are user style sheets, as the page's own rules are then too (_weasy):
+    the cascade orders them as book.html.j2's <style> and <link> are.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = ProjectFetcher([root / "templates", root / "fonts"])
+    config = FontConfiguration()
+    faces = "\n".join(
+        f'@font-face {{ font-family: "{f["family"]}"; src: url("{f["url"]}"); font-weight: {f["weight"]}; }}'
+        for f in font_faces(fonts)
+    )
+    return (
+        config,
+        CSS(string=faces, font_config=config, url_fetcher=fetcher),
+        CSS(filename=str(root / "templates" / "book.css"), font_config=config, url_fetcher=fetcher),
+    )
 
 
 def _breaks_between_pages(section) -> bool:
@@ -438,9 +491,16 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
             if isinstance(t, Table) and any(c.rowspan > 1 for row in t.body for c in row)
         ]
         found = Breaks({}, {})
+        weasy_document = None
         for _ in range(BREAK_PASSES):
-            html = render_html(alone, fonts, root, found, (number,), numbers=numbers)
-            weasy_document = _weasy(html, root)
+            html = render_html(alone, fonts, root, found, (number,), numbers=numbers, embed_styles=False)
+            if weasy_document is not None and len(weasy_document.pages) >= COLLECT_FROM_PAGES:
+                # the last pass's boxes are reference cycles: free them before laying out again
+                if laid_out is not None:
+                    laid_out.clear()
+                weasy_document = None
+                gc.collect()
+            weasy_document = _weasy(html, root, render_css(alone, fonts, root, numbers), fonts)
             if laid_out is not None:
                 laid_out.clear()
                 laid_out[html] = weasy_document
@@ -470,7 +530,8 @@ def _fills_pages(section) -> bool:
 
 def _planned_pages(document: Document, alone: Document, number: int, fonts: FontSet, root: Path) -> pages.Plan:
     """Return the pages of a section of tables that fill pages, from one layout of it with rows whole."""
-    measured = pages.measure(_weasy(render_html(alone, fonts, root, None, (number,)), root))
+    html = render_html(alone, fonts, root, None, (number,), embed_styles=False)
+    measured = pages.measure(_weasy(html, root, render_css(alone, fonts, root), fonts))
     section = alone.sections[0]
     tables = [((number, b), t) for b, t in enumerate(section.blocks) if isinstance(t, Table)]
 
@@ -493,9 +554,10 @@ def layout(
     fonts = fonts or find_fonts(root / "fonts")
     passes: dict = {}
     breaks = find_breaks(document, fonts, root, numbers, passes)
-    html = render_html(document, fonts, root, breaks, numbers=numbers, foreign_anchors=foreign_anchors)
+    html = render_html(document, fonts, root, breaks, numbers=numbers, foreign_anchors=foreign_anchors,
+                       embed_styles=False)
     # a one-section document whose last pass found its breaks again was laid out as this HTML already
-    laid_out = passes[html] if html in passes else _weasy(html, root)
+    laid_out = passes[html] if html in passes else _weasy(html, root, render_css(document, fonts, root, numbers), fonts)
     index = {}
     for i, page in enumerate(laid_out.pages):
         for anchor in page.anchors:
