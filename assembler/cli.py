@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 validation problems, 2 bad input or usage.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
@@ -297,8 +298,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    It ends the process without freeing its objects one by one (the word
+    dictionary and a book's layout: half a second and more): the exit
+    handlers (temporary font folders…) run and the output is flushed first.
+    """
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,11 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 from markupsafe import Markup, escape
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
+from .libraries import import_weasyprint
+
+import_weasyprint()
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
 
 from ..document import Cell, Document, Para, Table, grid
 from ..errors import RenderError

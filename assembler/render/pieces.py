@@ -166,8 +166,10 @@ def render_all(tasks: list[tuple], jobs: int) -> list[Entry]:
         return [_render_task(t) for t in tasks]
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i][0]))
     from . import weasy
+    from .pdf import _shared_styles
 
     weasy.install()  # (imports WeasyPrint)
+    _shared_styles(tasks[0][2], tasks[0][1])  # the fonts and book.css, parsed once for all the children
     # fork: the children start with WeasyPrint, its patches and the word dictionary loaded;
     # a process running other threads (the service) forks a clean server instead
     method = "fork" if threading.active_count() == 1 else "forkserver"

@@ -44,7 +44,9 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-import weasyprint
+from .libraries import import_weasyprint
+
+weasyprint = import_weasyprint()
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.draw import text as weasy_draw_text

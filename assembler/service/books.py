@@ -103,9 +103,8 @@ def build(filename: str, data: bytes) -> Built:
 
 def prepare() -> None:
     """Load what a build needs (a worker process does this once, before its memory is capped)."""
-    import weasyprint  # noqa: F401
-
     from .. import build  # noqa: F401
+    from ..render import pdf  # noqa: F401  (WeasyPrint)
 
 
 #: how many first pages get a thumbnail, and its width in pixels
