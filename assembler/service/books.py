@@ -104,7 +104,7 @@ def build(filename: str, data: bytes) -> Built:
 def prepare() -> None:
     """Load what a build needs (a worker process does this once, before its memory is capped)."""
     from .. import build  # noqa: F401
-    from ..render import pdf  # noqa: F401  (WeasyPrint)
+    from ..render import docx, pdf, pieces  # noqa: F401  (WeasyPrint, pikepdf: imported by a build)
 
 
 #: how many first pages get a thumbnail, and its width in pixels

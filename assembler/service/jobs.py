@@ -13,6 +13,7 @@ starts a new one. A build whose worker died is queued again once, then failed.
 """
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import signal
@@ -275,6 +276,11 @@ def run_build(database: Database, build_id: int, timeout: int = 0, memory_mb: in
         message = memory_message(memory_mb)
     except PlanbookError as exc:
         return _finish(database, build_id, "failed", str(exc))
+    except OSError as exc:  # past the cap, the system refuses memory too (a temporary folder…)
+        if exc.errno == errno.ENOMEM:
+            message = memory_message(memory_mb)
+        else:
+            message = f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"
     except Exception as exc:  # a bug: the job still ends, with what went wrong
         message = f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"
     else:
