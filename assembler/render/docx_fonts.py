@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from ..tablelayout import font_metrics
@@ -90,6 +89,8 @@ def _subset(path: Path, unicodes: frozenset[int], layout: bool = True) -> TTFont
     Hinting is dropped (half the size; Thai text at book sizes does not need
     it); ``layout`` keeps the OpenType mark placement and ligatures Thai needs.
     """
+    from fontTools import subset  # (only when the subset is not in the render cache)
+
     options = subset.Options()
     options.layout_features = ["*"] if layout else []
     options.hinting = False

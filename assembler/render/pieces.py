@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import pikepdf
 
 from ..document import Document, Para, Table, Toc
 from ..errors import RenderError
@@ -296,6 +295,8 @@ class Stamp:
 
     @classmethod
     def of(cls, page) -> "Stamp":
+        import pikepdf
+
         operations = list(pikepdf.parse_content_stream(page))
         matrix_at = next(i for i, (_, op) in enumerate(operations) if str(op) == "Tm")
         shows, font, size = [], None, None
@@ -328,6 +329,8 @@ class Stamp:
 
     def content(self, number: str) -> bytes:
         """Return the page's content stream drawing ``number`` (ASCII digits) instead of the ten digits."""
+        import pikepdf
+
         digits = [int(d) for d in number]
         width = sum(self.widths[d] for d in digits)
         operations = list(self.operations)
@@ -344,6 +347,8 @@ class Stamp:
 
 def _advances(font) -> dict[int, int]:
     """Return glyph → advance (thousandths of an em) from a CID font's /W array."""
+    import pikepdf
+
     out: dict[int, int] = {}
     widths = list(font.DescendantFonts[0].get("/W", []))
     i = 0
@@ -393,6 +398,8 @@ def stamp_pdf(document: Document, section, fonts: FontSet, root: Path) -> bytes:
 def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: FontSet, root: Path,
           cache: RenderCache) -> bytes:
     """Return the pieces' PDFs as one book (see the module's docstring)."""
+    import pikepdf
+
     out = pikepdf.new()
     sources = []  # kept open until the book is written: pikepdf copies their streams then
     names: dict[str, object] = {}
@@ -454,6 +461,8 @@ def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: 
 
 def _stamp(out, page, stamp: Stamp, resources, number: str) -> None:
     """Draw ``number`` (and the page type's head) over ``page``, as a form of its own."""
+    import pikepdf
+
     box = page.obj.MediaBox
     form = out.make_stream(stamp.content(number))
     form.Type = pikepdf.Name.XObject

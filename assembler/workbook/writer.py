@@ -10,11 +10,6 @@ import io
 import re
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from ..books import BOOKS
 from ..records.common import ListEntry
 from ..records.months import month_text
@@ -39,11 +34,34 @@ from .sheets import sections as book_sections
 
 FONT = "TH SarabunPSK"
 FIXED_DATE = datetime(2000, 1, 1)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
-_INFO_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
+
+#: openpyxl's classes and this module's styles, set by _load_openpyxl
+Workbook = Alignment = Border = Font = PatternFill = Side = DataValidation = None
+get_column_letter = quote_sheetname = None
+_HEADER_FILL = _INFO_FILL = _THIN = _BORDER = _WRAP = None
+
+
+def _load_openpyxl() -> None:
+    """Import openpyxl and make this module's styles, when a workbook is first written.
+
+    The book types import this module's row helpers; a book built from YAML
+    never writes a workbook and should not pay for openpyxl (a quarter second).
+    """
+    if globals()["Workbook"] is not None:
+        return
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    thin = Side(style="thin", color="A6A6A6")
+    globals().update(
+        Workbook=Workbook, Alignment=Alignment, Border=Border, Font=Font, PatternFill=PatternFill, Side=Side,
+        get_column_letter=get_column_letter, quote_sheetname=quote_sheetname, DataValidation=DataValidation,
+        _HEADER_FILL=PatternFill("solid", fgColor="D9E2F3"), _INFO_FILL=PatternFill("solid", fgColor="F2F2F2"),
+        _THIN=thin, _BORDER=Border(left=thin, right=thin, top=thin, bottom=thin),
+        _WRAP=Alignment(wrap_text=True, vertical="top"),
+    )
 
 
 def year_header(index: int, year: int | None) -> str:
@@ -70,6 +88,7 @@ def flatten(entries: list[ListEntry], level: int = 1):
 
 class _Writer:
     def __init__(self, book: str, plan) -> None:
+        _load_openpyxl()
         self.book = book
         self.plan = plan
         self.info, self.sheets = layout(book)
