@@ -103,8 +103,11 @@ def build(filename: str, data: bytes) -> Built:
 
 def prepare() -> None:
     """Load what a build needs (a worker process does this once, before its memory is capped)."""
+    import openpyxl  # noqa: F401  (an uploaded workbook)
+    import pikepdf  # noqa: F401  (the pieces merged)
+
     from .. import build  # noqa: F401
-    from ..render import docx, pdf, pieces  # noqa: F401  (WeasyPrint, pikepdf: imported by a build)
+    from ..render import docx, pdf, pieces  # noqa: F401  (WeasyPrint: imported by a build)
 
 
 #: how many first pages get a thumbnail, and its width in pixels
