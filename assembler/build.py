@@ -98,6 +98,7 @@ def build(
     cache = default_cache() if cache is None else cache
     words = pieces.words_key(path, project_root())
     known = _remember_words(cache, words)
+    thai.start_recording()
     document = build_document(plan, thai_digits, chosen)
     # the DOCX's สารบัญ takes its page numbers from the pieces' layout (or the cache's)
     book = pieces.lay_out(document, fonts, project_root(), cache, render_jobs).finish()

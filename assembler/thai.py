@@ -104,11 +104,18 @@ _MEMO: dict[str, dict] = {"segment": {}, "syllables": {}, "is_word": {}}
 MEMO_LIMIT = 200_000
 
 
+#: the (kind, text) answers asked for since :func:`start_recording` (None: not recording)
+_ASKED: set | None = None
+
+
 def _memoized(function):
-    memo = _MEMO[function.__name__]
+    kind = function.__name__
+    memo = _MEMO[kind]
 
     @wraps(function)
     def cached(text: str):
+        if _ASKED is not None:
+            _ASKED.add((kind, text))
         try:
             return memo[text]
         except KeyError:
@@ -121,9 +128,21 @@ def _memoized(function):
     return cached
 
 
+def start_recording() -> None:
+    """Note from now on which answers are asked for (:func:`memo_state` gives only those)."""
+    global _ASKED
+    _ASKED = set()
+
+
 def memo_state() -> dict:
-    """Return what segment, syllables and is_word answered so far, as JSON-ready lists."""
-    return {kind: list(answers.items()) for kind, answers in _MEMO.items()}
+    """Return what segment, syllables and is_word answered, as JSON-ready lists.
+
+    Since :func:`start_recording`, only the answers asked for since (one
+    book's: a long-running worker's memo holds every book's it built).
+    """
+    if _ASKED is None:
+        return {kind: list(answers.items()) for kind, answers in _MEMO.items()}
+    return {kind: [(t, a) for t, a in answers.items() if (kind, t) in _ASKED] for kind, answers in _MEMO.items()}
 
 
 def memo_size() -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 from pathlib import Path
 
@@ -132,3 +133,33 @@ def test_a_damaged_cache_entry_is_a_miss(tmp_path):
     path = next(tmp_path.glob("*/*.piece"))
     path.write_bytes(path.read_bytes()[:-3])
     assert cache.get("ab" * 32) is None
+
+
+def test_a_second_build_needs_no_word_dictionary(tmp_path, monkeypatch):
+    """The word cuts a book needed are kept in the cache, its own only; built again, no dictionary is made."""
+    from assembler import thai
+
+    cache = RenderCache(tmp_path / "cache")
+    first, second = ROOT / "examples" / "anticorruption.yaml", ROOT / "examples" / "operations-2566.yaml"
+    build(first, tmp_path / "a", cache=cache, render_jobs=1)
+    build(second, tmp_path / "b", cache=cache, render_jobs=1)
+    kept = {
+        source: {text for text, _ in json.loads(cache.get(pieces.words_key(source, project_root())).pdf)["segment"]}
+        for source in (first, second)
+    }
+    title = load(first)[0].plan.title
+    assert any(title in text for text in kept[first])
+    assert not any(title in text for text in kept[second])  # the first book's texts stay with it
+
+    for answers in thai._MEMO.values():
+        answers.clear()
+    thai._dictionary.cache_clear()
+    thai.compound_parts.cache_clear()
+
+    def no_dictionary(*args, **kwargs):
+        raise AssertionError("a word dictionary was built")
+
+    monkeypatch.setattr("pythainlp.util.dict_trie", no_dictionary)
+    result = build(first, tmp_path / "again", cache=cache, render_jobs=1)
+    assert [p.suffix for p in result.outputs] == [".docx", ".pdf"]
+    assert (tmp_path / "again" / "anticorruption.pdf").read_bytes() == (tmp_path / "a" / "anticorruption.pdf").read_bytes()
