@@ -112,7 +112,8 @@ def build(
         blobs["docx"] = render_docx(with_page_numbers(document, book.anchor_pages), fonts)
     if thai.memo_size() > known:
         cache.put(words, Entry(json.dumps(thai.memo_state(), ensure_ascii=False).encode(), {"kind": "words"}))
-    cache.prune()
+    if cache.misses:  # something was added: keep the folder under its limit
+        cache.prune()
     stem = path.stem if chosen is None else "-".join((path.stem, *chosen))
     targets = {fmt: out_dir / f"{stem}.{fmt}" for fmt in blobs}
     write_all(targets, blobs)

@@ -163,3 +163,18 @@ def test_a_second_build_needs_no_word_dictionary(tmp_path, monkeypatch):
     result = build(first, tmp_path / "again", cache=cache, render_jobs=1)
     assert [p.suffix for p in result.outputs] == [".docx", ".pdf"]
     assert (tmp_path / "again" / "anticorruption.pdf").read_bytes() == (tmp_path / "a" / "anticorruption.pdf").read_bytes()
+
+
+def test_the_cache_keeps_under_its_limit_removing_the_least_recently_used(tmp_path):
+    import os
+
+    writer = RenderCache(tmp_path)
+    keys = [f"{i:02d}" * 32 for i in range(4)]
+    for age, key in enumerate(keys):
+        writer.put(key, pieces.Entry(b"%PDF" + b"x" * 1000, {"pages": 1}))
+        os.utime(next(tmp_path.glob(f"*/{key}.piece")), (1000 + age, 1000 + age))
+    size = next(tmp_path.glob("*/*.piece")).stat().st_size
+    cache = RenderCache(tmp_path, limit_bytes=3 * size)  # room for three of the four
+    assert cache.get(keys[0]) is not None  # used now: the most recently used
+    cache.prune()
+    assert [cache.get(k) is not None for k in keys] == [True, False, True, True]
