@@ -351,9 +351,12 @@ def render_html(
 
 
 def render_css(document: Document, fonts: FontSet | None = None, root: Path | None = None,
-               numbers: bool = True) -> str:
-    """Return the style rules of ``document`` that book.css does not hold (its page types, sizes)."""
-    values = _template_values(document, fonts, root, numbers)
+               numbers: bool = True, **overrides) -> str:
+    """Return the style rules of ``document`` that book.css does not hold (its page types, sizes).
+
+    ``overrides`` replace template values (the stamp's page type and number: render/pieces.py).
+    """
+    values = {**_template_values(document, fonts, root, numbers), **overrides}
     return _environment(values.pop("root") / "templates").get_template("book-style.css.j2").render(**values)
 
 
@@ -366,7 +369,7 @@ def _template_values(document: Document, fonts: FontSet | None, root: Path | Non
         root=root,
         document=document,
         number=f"counter(page, {counter_style})" if numbers else "",
-        fonts=font_faces(fonts),
+        font_faces=font_face_css(fonts),
         font_family=fonts.css_family,
         line_height=fonts.line_em,
         pages=list({p.name: p for p in names}.values()),
@@ -375,12 +378,12 @@ def _template_values(document: Document, fonts: FontSet | None, root: Path | Non
     )
 
 
-def font_faces(fonts: FontSet) -> list[dict]:
-    """Return the @font-face rules of a book's fonts."""
-    return [
-        {"family": fonts.css_family, "url": fonts.regular.resolve().as_uri(), "weight": "normal"},
-        {"family": fonts.css_family, "url": fonts.bold.resolve().as_uri(), "weight": "bold"},
-    ]
+def font_face_css(fonts: FontSet) -> Markup:
+    """Return the @font-face rules of a book's fonts (regular and bold)."""
+    return Markup("\n".join(
+        f'@font-face {{ font-family: "{fonts.css_family}"; src: url("{path.resolve().as_uri()}"); font-weight: {weight}; }}'
+        for path, weight in ((fonts.regular, "normal"), (fonts.bold, "bold"))
+    ))
 
 
 @dataclass
@@ -443,13 +446,9 @@ def _shared_styles(root: Path, fonts: FontSet):
 
     fetcher = ProjectFetcher([root / "templates", root / "fonts"])
     config = FontConfiguration()
-    faces = "\n".join(
-        f'@font-face {{ font-family: "{f["family"]}"; src: url("{f["url"]}"); font-weight: {f["weight"]}; }}'
-        for f in font_faces(fonts)
-    )
     return (
         config,
-        CSS(string=faces, font_config=config, url_fetcher=fetcher),
+        CSS(string=font_face_css(fonts), font_config=config, url_fetcher=fetcher),
         CSS(filename=str(root / "templates" / "book.css"), font_config=config, url_fetcher=fetcher),
     )
 
@@ -495,6 +494,7 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
         ]
         found = Breaks({}, {})
         weasy_document = None
+        css = render_css(alone, fonts, root, numbers)
         for _ in range(BREAK_PASSES):
             html = render_html(alone, fonts, root, found, (number,), numbers=numbers, embed_styles=False)
             if weasy_document is not None and len(weasy_document.pages) >= COLLECT_FROM_PAGES:
@@ -503,7 +503,7 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
                     laid_out.clear()
                 weasy_document = None
                 gc.collect()
-            weasy_document = _weasy(html, root, render_css(alone, fonts, root, numbers), fonts)
+            weasy_document = _weasy(html, root, css, fonts)
             if laid_out is not None:
                 laid_out.clear()
                 laid_out[html] = weasy_document

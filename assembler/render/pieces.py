@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-
 from ..document import Document, Para, Table, Toc
 from ..errors import RenderError
 from ..fonts import FontSet
@@ -93,15 +92,18 @@ def words_key(path: Path, root: Path) -> str:
     return hashlib.sha256(f"planbook words 1\n{environment(root)}\n{path.resolve()}".encode()).hexdigest()
 
 
-def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> str:
-    """Return the cache key of a piece: a hash of its blocks and of all that lays them out."""
-    digest = hashlib.sha256(b"planbook piece 1\n")
-    digest.update(environment(root).encode())
+def _key(kind: str, fonts: FontSet, root: Path, *facts) -> str:
+    """Return a cache key: a hash of ``facts`` and of all that lays out (source, templates, fonts, libraries)."""
+    digest = hashlib.sha256(f"planbook {kind}\n{environment(root)}\n".encode())
     for path in (fonts.regular, fonts.bold):
         digest.update(digest_of(path).encode())
-    digest.update(repr((fonts.css_family, fonts.line_em, foreign)).encode())
-    digest.update(repr(piece.document).encode())
+    digest.update(repr((fonts.css_family, fonts.line_em, *facts)).encode())
     return digest.hexdigest()
+
+
+def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> str:
+    """Return the cache key of a piece: a hash of its blocks and of all that lays them out."""
+    return _key("piece 2", fonts, root, foreign, piece.document)
 
 
 # ---------------------------------------------------------------- laying out one piece
@@ -195,7 +197,6 @@ class PiecedBook:
     fonts: FontSet
     root: Path
     cache: RenderCache
-    jobs: int = 1
     #: anchor → printed page number (1 = the first numbered page)
     anchor_pages: dict = dataclasses.field(default_factory=dict)
 
@@ -268,7 +269,7 @@ def lay_out(
     entries: list[Entry | None] = [None] * len(pieces)
     for i, entry in zip(body, _cached_or_rendered(tasks, keys, cache, jobs)):
         entries[i] = entry
-    return PiecedBook(document, pieces, entries, fonts, root, cache, jobs)
+    return PiecedBook(document, pieces, entries, fonts, root, cache)
 
 
 # ---------------------------------------------------------------- page numbers
@@ -291,7 +292,6 @@ class Stamp:
     glyphs: list[bytes]  # the two-byte code of each digit, 0–9
     widths: list[Decimal]  # each digit's advance, in the stream's text space
     right: Decimal  # where the number ends
-    page: object  # the stamp page (its resources hold the font)
 
     @classmethod
     def of(cls, page) -> "Stamp":
@@ -325,7 +325,7 @@ class Stamp:
         widths = [Decimal(advance.get(int.from_bytes(c, "big"), 1000)) * size / 1000 for c in codes]
         x = Decimal(str(operations[matrix_at][0][4]))
         right = x + sum(widths) - adjust * size / 1000
-        return cls(operations, matrix_at, shows, codes, widths, right, page)
+        return cls(operations, matrix_at, shows, codes, widths, right)
 
     def content(self, number: str) -> bytes:
         """Return the page's content stream drawing ``number`` (ASCII digits) instead of the ten digits."""
@@ -367,29 +367,20 @@ def _advances(font) -> dict[int, int]:
 
 def stamp_key(document: Document, section, fonts: FontSet, root: Path) -> str:
     """Return the cache key of a page type's stamp page."""
-    digest = hashlib.sha256(b"planbook stamp 1\n")
-    digest.update(environment(root).encode())
-    for path in (fonts.regular, fonts.bold):
-        digest.update(digest_of(path).encode())
-    facts = (fonts.css_family, fonts.line_em, section.orientation, section.running_head,
-             document.thai_digits, document.font_size_pt)
-    digest.update(repr(facts).encode())
-    return digest.hexdigest()
+    return _key("stamp 2", fonts, root, section.orientation, section.running_head, document.thai_digits,
+                document.font_size_pt)
 
 
 def stamp_pdf(document: Document, section, fonts: FontSet, root: Path) -> bytes:
     """Return WeasyPrint's one-page PDF of ``section``'s page type with the ten digits as its number."""
     from markupsafe import Markup
 
-    from .pdf import PageName, _environment, _weasy, font_faces
+    from .pdf import PageName, _weasy, render_css
 
     digits = Numerals(document.thai_digits).digits("0123456789")
     page = PageName("stamp", section.orientation == "landscape", True, section.running_head)
-    html = _environment(root / "templates").get_template("stamp.html.j2").render(
-        page=page, number=Markup(f'"{digits}"'), fonts=font_faces(fonts), font_family=fonts.css_family,
-        font_size_pt=document.font_size_pt, line_height=fonts.line_em,
-    )
-    return _weasy(html, root).write_pdf()
+    css = render_css(document, fonts, root, pages=[page], number=Markup(f'"{digits}"'))
+    return _weasy(f'<html lang="th"><body><div style="page: {page.name}"></div></body></html>', root, css, fonts).write_pdf()
 
 
 # ---------------------------------------------------------------- merging
@@ -409,8 +400,8 @@ def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: 
         source = pikepdf.open(io.BytesIO(entry.pdf))
         sources.append(source)
         start = len(out.pages)
-        with warnings.catch_warnings():  # named destinations: joined up below
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning) if hasattr(pikepdf, "PageCopyWarning") else None
+        with warnings.catch_warnings():  # (named destinations are not copied: joined up below)
+            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
             out.pages.extend(source.pages)
         own = entry.facts["anchors"]  # anchor → its page in the piece
         dests = source.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
@@ -481,10 +472,6 @@ def _stamp(out, page, stamp: Stamp, resources, number: str) -> None:
     page.contents_add(out.make_stream(b"\nQ q /PlanbookNumber Do Q\n"))
 
 
-def _glyphs_used(font) -> set[int]:
-    return set(_advances(font))
-
-
 def _one_subset_per_font(out, fonts: FontSet) -> None:
     """Point every piece's copy of a face at one subset of that face holding all the glyphs the book uses.
 
@@ -502,20 +489,12 @@ def _one_subset_per_font(out, fonts: FontSet) -> None:
     groups: dict[str, list] = {}
     seen = set()
     for page in out.pages:
-        for _, font in page.obj.Resources.get("/Font", {}).items():
-            if font.objgen in seen:
-                continue
-            seen.add(font.objgen)
-            groups.setdefault(str(font.BaseFont), []).append(font)
-    # the stamps' fonts are in their forms' resources
-    for page in out.pages:
-        form = page.obj.Resources.get("/XObject", {}).get("/PlanbookNumber")
-        if form is None:
-            continue
-        for _, font in form.Resources.get("/Font", {}).items():
-            if font.objgen not in seen:
-                seen.add(font.objgen)
-                groups.setdefault(str(font.BaseFont), []).append(font)
+        form = page.obj.Resources.get("/XObject", {}).get("/PlanbookNumber")  # a stamp: fonts of its own
+        for resources in (page.obj.Resources, form.Resources if form is not None else {}):
+            for font in resources.get("/Font", {}).values():
+                if font.objgen not in seen:
+                    seen.add(font.objgen)
+                    groups.setdefault(str(font.BaseFont), []).append(font)
     for base, members in sorted(groups.items()):
         descriptors = [m.DescendantFonts[0].FontDescriptor for m in members]
         if any("/FontFile2" not in d for d in descriptors):
@@ -524,7 +503,7 @@ def _one_subset_per_font(out, fonts: FontSet) -> None:
         path = originals.get(str(sample["name"].getDebugName(6)))
         if path is None:
             continue  # not one of the book's fonts (a fallback): each piece keeps its own
-        gids = set().union(*(_glyphs_used(m) for m in members)) | {0}
+        gids = set().union(*(_advances(m) for m in members)) | {0}
         options = subset.Options(
             retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True, hinting=False,
             desubroutinize=True, notdef_outline=True,
