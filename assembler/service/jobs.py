@@ -276,13 +276,11 @@ def run_build(database: Database, build_id: int, timeout: int = 0, memory_mb: in
         message = memory_message(memory_mb)
     except PlanbookError as exc:
         return _finish(database, build_id, "failed", str(exc))
-    except OSError as exc:  # past the cap, the system refuses memory too (a temporary folder…)
-        if exc.errno == errno.ENOMEM:
+    except Exception as exc:  # a bug: the job still ends, with what went wrong
+        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:  # past the cap the system refuses memory too
             message = memory_message(memory_mb)
         else:
             message = f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"
-    except Exception as exc:  # a bug: the job still ends, with what went wrong
-        message = f"ข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"
     else:
         return _finish(database, build_id, "done", "", built, thumbnails)
     RECYCLE.set("failed build")

@@ -1,6 +1,7 @@
 """The migration matches the models; planbook admin creates organisations and users."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
@@ -24,10 +25,15 @@ def test_migration_creates_exactly_the_models_tables(settings):
     database.engine.dispose()
 
 
-def test_admin_commands(tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def embedded(tmp_path, monkeypatch):
+    """planbook admin on the embedded defaults (SQLite in a data folder of this test)."""
     monkeypatch.setenv("PLANBOOK_DATA_DIR", str(tmp_path / "data"))
     for name in ("PLANBOOK_DATABASE_URL", "PLANBOOK_QUEUE_URL"):
         monkeypatch.delenv(name, raising=False)
+
+
+def test_admin_commands(tmp_path, embedded, capsys):
     assert main(["admin", "create-org", "เทศบาลตำบลตัวอย่าง"]) == 0
     assert main(["admin", "create-org", "อบต.หนองน้ำ"]) == 0
     assert main(["admin", "create-org", "เทศบาลตำบลตัวอย่าง"]) == 2
@@ -52,15 +58,12 @@ def test_admin_commands(tmp_path, monkeypatch, capsys):
     database.engine.dispose()
 
 
-def test_admin_set_role_changes_and_removes_a_role(tmp_path, monkeypatch, capsys):
+def test_admin_set_role_changes_and_removes_a_role(tmp_path, embedded, capsys):
     from assembler.service.app import create_app
     from assembler.service.jobs import make_huey
 
     from .conftest import minimal_yaml
 
-    monkeypatch.setenv("PLANBOOK_DATA_DIR", str(tmp_path / "data"))
-    for name in ("PLANBOOK_DATABASE_URL", "PLANBOOK_QUEUE_URL"):
-        monkeypatch.delenv(name, raising=False)
     assert main(["admin", "create-org", "เทศบาลตำบลตัวอย่าง"]) == 0
     assert main(["admin", "create-org", "อบต.หนองน้ำ"]) == 0
     assert main(["admin", "create-user", "somchai", "--org", "เทศบาลตำบลตัวอย่าง=viewer", "--password", "ยาวพอแล้วนะ"]) == 0
