@@ -170,13 +170,14 @@ def _pango_version() -> int:
     return 0
 
 
-def kept(parts: tuple, make) -> bytes:
-    """Return the bytes ``make()`` returns, kept in the default cache under a hash of ``parts``.
+def kept(parts: tuple, make, cache: RenderCache | None = None) -> bytes:
+    """Return the bytes ``make()`` returns, kept in ``cache`` (default: the default cache) under a hash of ``parts``.
 
-    For work that is the same every build (the DOCX's font subsets): ``parts``
-    must name everything the bytes depend on besides planbook and its libraries.
+    For work that is the same every build (the DOCX's font subsets, the PDF's
+    once the book uses the same glyphs): ``parts`` must name everything the
+    bytes depend on besides planbook and its libraries.
     """
-    cache = default_cache()
+    cache = default_cache() if cache is None else cache
     key = hashlib.sha256(repr((environment(), parts)).encode()).hexdigest()
     entry = cache.get(key)
     if entry is not None:

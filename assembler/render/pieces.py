@@ -41,7 +41,7 @@ from ..document import Document, Para, Table, Toc
 from ..errors import RenderError
 from ..fonts import FontSet
 from ..thai import Numerals
-from .cache import Entry, RenderCache, digest_of, environment, library_version
+from .cache import Entry, RenderCache, digest_of, environment, kept, library_version
 
 #: fewer pieces to lay out than this are laid out in this process (a pool costs more than it saves)
 PARALLEL_FROM = 6
@@ -109,20 +109,38 @@ def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...]
 # ---------------------------------------------------------------- laying out one piece
 
 
+#: pages laid out in this process since the last collection (render_piece)
+_uncollected = [0]
+
+
 def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> Entry:
     """Lay out one piece alone, without page numbers; return its PDF and its facts."""
-    from .pdf import layout
+    from .pdf import COLLECT_FROM_PAGES, layout
 
     started = time.process_time()
-    laid_out = layout(piece.document, fonts, root, numbers=False, foreign_anchors=foreign)
-    declared = declared_anchors(piece.document)
-    anchors = {}
-    for number, page in enumerate(laid_out.weasy.pages):
-        for anchor in page.anchors:
-            if anchor in declared:
-                anchors.setdefault(anchor, number)
-    pages = len(laid_out.weasy.pages)
-    pdf = laid_out.write_pdf()
+    # the layout and its drawing make millions of objects that live until the piece is written:
+    # the cyclic collector, run as they are made, walks them again and again for nothing
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        laid_out = layout(piece.document, fonts, root, numbers=False, foreign_anchors=foreign)
+        declared = declared_anchors(piece.document)
+        anchors = {}
+        for number, page in enumerate(laid_out.weasy.pages):
+            for anchor in page.anchors:
+                if anchor in declared:
+                    anchors.setdefault(anchor, number)
+        pages = len(laid_out.weasy.pages)
+        pdf = laid_out.write_pdf()
+        del laid_out
+        # the boxes are reference cycles: freed in one walk once this many pages' are left
+        _uncollected[0] += pages
+        if _uncollected[0] >= COLLECT_FROM_PAGES:
+            _uncollected[0] = 0
+            gc.collect()
+    finally:
+        if collecting:
+            gc.enable()
     # (the CPU seconds it took: for measuring, bench/bench.py)
     return Entry(pdf, {"pages": pages, "anchors": anchors, "seconds": round(time.process_time() - started, 3)})
 
@@ -444,7 +462,7 @@ def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: 
         Title=pikepdf.String(document.title), Author=pikepdf.String(document.author),
         Producer=pikepdf.String(f"planbook (WeasyPrint {library_version('weasyprint')}, pikepdf {pikepdf.__version__})"),
     ))
-    _one_subset_per_font(out, fonts)
+    _one_subset_per_font(out, fonts, cache)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
@@ -472,14 +490,32 @@ def _stamp(out, page, stamp: Stamp, resources, number: str) -> None:
     page.contents_add(out.make_stream(b"\nQ q /PlanbookNumber Do Q\n"))
 
 
-def _one_subset_per_font(out, fonts: FontSet) -> None:
+def _subset(path: Path, gids: tuple[int, ...]) -> bytes:
+    """Return the font at ``path`` subset to ``gids``, keeping glyph numbers."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(
+        retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True, hinting=False,
+        desubroutinize=True, notdef_outline=True,
+    )
+    options.drop_tables += ["GSUB", "GPOS", "SVG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=list(gids))
+    font = TTFont(io.BytesIO(path.read_bytes()), recalcTimestamp=False)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+def _one_subset_per_font(out, fonts: FontSet, cache: RenderCache) -> None:
     """Point every piece's copy of a face at one subset of that face holding all the glyphs the book uses.
 
     WeasyPrint subsets each piece's fonts to what the piece uses, keeping the
     glyph numbers (retain_gids), so one subset of the original font with the
     union of those glyphs serves every piece.
     """
-    from fontTools import subset
     from fontTools.ttLib import TTFont
 
     originals = {}
@@ -503,19 +539,9 @@ def _one_subset_per_font(out, fonts: FontSet) -> None:
         path = originals.get(str(sample["name"].getDebugName(6)))
         if path is None:
             continue  # not one of the book's fonts (a fallback): each piece keeps its own
-        gids = set().union(*(_advances(m) for m in members)) | {0}
-        options = subset.Options(
-            retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True, hinting=False,
-            desubroutinize=True, notdef_outline=True,
-        )
-        options.drop_tables += ["GSUB", "GPOS", "SVG"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(gids))
-        font = TTFont(io.BytesIO(path.read_bytes()), recalcTimestamp=False)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
-        data = buffer.getvalue()
+        gids = tuple(sorted(set().union(*(_advances(m) for m in members)) | {0}))
+        # the same glyphs as the last build's (an edit rarely adds one): the same subset
+        data = kept(("font subset", digest_of(path), gids), lambda: _subset(path, gids), cache)
         stream = out.make_stream(data)
         stream.Length1 = len(data)
         for descriptor in descriptors:
