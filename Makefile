@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m compileall -q assembler
 	rm -f $(VENV)/.installed-* && touch $@
 
 sysdeps:
@@ -30,6 +31,7 @@ serve: sysdeps $(STAMP)
 	$(VENV)/bin/planbook serve
 
 bench: sysdeps-test $(STAMP)
+	$(PY) -m compileall -q assembler
 	$(PY) bench/bench.py $(BENCH)
 
 clean:

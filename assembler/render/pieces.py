@@ -503,6 +503,9 @@ def _subset(path: Path, gids: tuple[int, ...]) -> bytes:
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=list(gids))
     font = TTFont(io.BytesIO(path.read_bytes()), recalcTimestamp=False)
+    for tag in options.drop_tables:  # dropped before, not after, the subsetter reads them
+        if tag in font:
+            del font[tag]
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
