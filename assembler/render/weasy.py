@@ -37,6 +37,7 @@ place. :func:`install` applies the patches once; render/pdf.py calls it.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import re
 import shutil
@@ -376,23 +377,30 @@ def glyph_characters(font) -> dict[int, str]:
     """
     chars = getattr(font, "planbook_chars", None)
     if chars is None:
-        from fontTools.ttLib import TTFont
+        # each layout has Font objects of its own: the map is kept by the font's bytes
+        font.planbook_chars = chars = _glyph_characters(font.file_content, font.index)
+    return chars
 
-        ttfont = TTFont(BytesIO(font.file_content), fontNumber=font.index, lazy=True)
-        names = ttfont.getGlyphOrder()
-        by_name = {}
-        for code, name in sorted(ttfont.getBestCmap().items(), reverse=True):
-            by_name[name] = chr(code)
-        chars = {}
-        for gid, name in enumerate(names):
-            if name in by_name:
-                chars[gid] = THAI_PUA.get(by_name[name], by_name[name])
-                continue
-            base = name.split(".")[0]
-            if re.fullmatch(r"uni([0-9A-F]{4})+", base):
-                chars[gid] = "".join(chr(int(base[i:i + 4], 16)) for i in range(3, len(base), 4))
-        ttfont.close()
-        font.planbook_chars = chars
+
+@functools.lru_cache(maxsize=16)
+def _glyph_characters(file_content: bytes, index: int) -> dict[int, str]:
+    """Return :func:`glyph_characters` of the font file ``file_content`` (face ``index``); not to be changed."""
+    from fontTools.ttLib import TTFont
+
+    ttfont = TTFont(BytesIO(file_content), fontNumber=index, lazy=True)
+    names = ttfont.getGlyphOrder()
+    by_name = {}
+    for code, name in sorted(ttfont.getBestCmap().items(), reverse=True):
+        by_name[name] = chr(code)
+    chars = {}
+    for gid, name in enumerate(names):
+        if name in by_name:
+            chars[gid] = THAI_PUA.get(by_name[name], by_name[name])
+            continue
+        base = name.split(".")[0]
+        if re.fullmatch(r"uni([0-9A-F]{4})+", base):
+            chars[gid] = "".join(chr(int(base[i:i + 4], 16)) for i in range(3, len(base), 4))
+    ttfont.close()
     return chars
 
 
