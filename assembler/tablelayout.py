@@ -33,6 +33,10 @@ RULE_PT = 0.75
 SLACK_PT = 0.5
 #: a table's main text column narrower than this (or than its one-line width) is hard to read
 READABLE_CM = 2.5
+#: a cell spanning rows is set in at most this many lines when the table has the width: it counts
+#: its text once, so sharing by text would set it narrow, and under a heading a page has
+#: room for about twice this (a taller one pushes its table to the next page)
+MERGED_MAX_LINES = 15
 #: the text width of an A4 page, by orientation (margins 3 cm and 2 cm)
 TEXT_WIDTH_CM = {"portrait": 16.0, "landscape": 24.7}
 #: line spacing of the books' dense tables, a multiple of the font's single spacing
@@ -160,6 +164,8 @@ class ColumnNeeds:
     fixed: tuple[bool, ...]  # exactly its minimum: money, numbers, months
     #: how much text the column holds: the one-line widths of its body cells added up
     text: tuple[float, ...] = ()
+    #: the width its cells spanning rows need to take at most MERGED_MAX_LINES lines (0: none)
+    merged: tuple[float, ...] = ()
 
     def readable_pt(self) -> float:
         """Return the narrowest readable width: every column at its minimum, and the
@@ -193,7 +199,7 @@ def column_needs(ncols: int, header, body, measure: Measure, groups=()) -> Colum
     minimum (its text still counts in the column's share). A cell spanning columns widens them only if they are too
     narrow together, in proportion to what they already prefer.
     """
-    minimum, preferred, text = [0.0] * ncols, [0.0] * ncols, [0.0] * ncols
+    minimum, preferred, text, merged = [0.0] * ncols, [0.0] * ncols, [0.0] * ncols, [0.0] * ncols
     fixed = [True] * ncols
     spanning = []
     for rows, is_header in ((header, True), (body, False)):
@@ -212,6 +218,8 @@ def column_needs(ncols: int, header, body, measure: Measure, groups=()) -> Colum
                     fixed[col] = False
                 if not is_header:
                     text[col] += measure.cell_widths(cell)[1]
+                    if cell.rowspan > 1:
+                        merged[col] = max(merged[col], _width_for_lines(measure, cell, lo, MERGED_MAX_LINES))
     for col, span, lo, hi in spanning:
         cols = range(col, col + span)
         _spread(minimum, cols, lo, preferred)
@@ -224,13 +232,25 @@ def column_needs(ncols: int, header, body, measure: Measure, groups=()) -> Colum
             widest = max(values[c] for c in group)
             for c in group:
                 values[c] = widest
-    return ColumnNeeds(tuple(minimum), tuple(preferred), tuple(fixed), tuple(text))
+    return ColumnNeeds(tuple(minimum), tuple(preferred), tuple(fixed), tuple(text), tuple(merged))
+
+
+def _width_for_lines(measure: Measure, cell, least: float, lines: int) -> float:
+    """Return the narrowest width (pt, from ``least``) at which ``cell`` takes at most ``lines`` lines."""
+    paras = tuple(measure.para_widths(p)[1] for p in cell.paras if p.full_text.strip())
+    widest = measure.cell_widths(cell)[1]  # one line each
+    width, step = least, 0.05 * PT_PER_CM
+    while width < widest and _cell_lines(paras, max(1.0, width - measure.extra_pt)) > lines:
+        width += step
+    return min(width, widest)
 
 
 def distribute(needs: ColumnNeeds, width_pt: float) -> tuple[float, ...]:
     """Return column widths in pt that add up to ``width_pt``.
 
-    Fixed columns get their minimum. The others get their minimum plus a share
+    Fixed columns get their minimum. A column of cells spanning rows gets at
+    least the width at which they take MERGED_MAX_LINES lines, when the others
+    can give it (``ColumnNeeds.merged``). The others get their minimum plus a share
     of the width left, in proportion to how much text each holds (the column
     with most lines to set gets most room, which keeps the table short), but
     none wider than its preferred width while another still wants more; once
@@ -262,7 +282,28 @@ def distribute(needs: ColumnNeeds, width_pt: float) -> tuple[float, ...]:
         total = sum(hi[c] for c in flexible)
         for c in flexible:
             widths[c] += spare * (hi[c] / total if total else 1 / len(flexible))
+    _raise_merged(widths, needs, flexible)
     return tuple(widths)
+
+
+def _raise_merged(widths: list[float], needs: ColumnNeeds, flexible: list[int]) -> None:
+    """Widen columns below their ``needs.merged`` width, taking it from the other flexible columns
+    in proportion to what they have above their own floor (as much as there is)."""
+    if not needs.merged:
+        return
+    floor = [max(needs.minimum[c], needs.merged[c]) for c in range(len(widths))]
+    short = {c: floor[c] - widths[c] for c in flexible if floor[c] - widths[c] > 1e-6}
+    if not short:
+        return
+    slack = {c: widths[c] - floor[c] for c in flexible if c not in short and widths[c] - floor[c] > 1e-6}
+    available, wanted = sum(slack.values()), sum(short.values())
+    if available <= 1e-6:
+        return
+    moved = min(available, wanted)
+    for c, amount in short.items():
+        widths[c] += amount * moved / wanted
+    for c, amount in slack.items():
+        widths[c] -= amount * moved / available
 
 
 def table_columns(ncols: int, header, body, width_cm: float, size_pt: float, padding_pt: float, groups=()) -> tuple[float, ...]:

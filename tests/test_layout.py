@@ -17,10 +17,13 @@ from assembler.loading import load
 from assembler.render import pdf as pdf_render
 from assembler.render.docx import cm, render_docx
 from assembler.tablelayout import (
+    MERGED_MAX_LINES,
     PT_PER_CM,
     TEXT_WIDTH_CM,
     Measure,
+    _cell_lines,
     column_needs,
+    distribute,
     pieces,
     shortest_rows,
     table_columns,
@@ -98,6 +101,30 @@ def test_a_long_column_gets_the_spare_width_and_short_ones_their_text():
     measure = Measure(14.0, 3.0)
     assert columns[2] * PT_PER_CM == pytest.approx(measure.text_pt("๑๐๐,๐๐๐", False) + measure.extra_pt, abs=0.01)
     assert columns[1] > 3 * columns[0]
+
+
+def test_a_cell_spanning_many_rows_is_not_set_narrower_than_a_page_can_hold():
+    """The 1,000-item book: a ภารกิจ of 60 items counted its long name once against their names, got
+    under 2 cm, ran down a page's height and pushed its table off the page of its heading."""
+    mission = dataclasses.replace(cell("๑.๑ การสร้างจิตสำนึกและความตระหนักแก่บุคลากรทั้งข้าราชการการเมืองฝ่ายบริหาร "
+                                       "ข้าราชการการเมืองฝ่ายสภาท้องถิ่น และฝ่ายประจำขององค์กรปกครองส่วนท้องถิ่น"), rowspan=60)
+    rows = tuple(
+        ((mission,) if r == 0 else ()) + (cell(f"({r + 1}) โครงการส่งเสริมคุณธรรมและจริยธรรมของบุคลากรและการบริหารงานอย่างโปร่งใสตรวจสอบได้ ชุดที่ {r}"), cell("-"))
+        for r in range(60)
+    )
+    measure = Measure(14.0, 3.0)
+    needs = column_needs(3, (), rows, measure)
+    shared = distribute(dataclasses.replace(needs, merged=()), 16 * PT_PER_CM)  # by text alone
+    columns = table_columns(3, (), rows, 16.0, 14.0, 3.0)
+    assert sum(columns) == pytest.approx(16.0, abs=0.01)
+
+    def lines(width_cm: float) -> int:
+        paras = tuple(measure.para_widths(p)[1] for p in mission.paras)
+        return _cell_lines(paras, width_cm * PT_PER_CM - measure.extra_pt)
+
+    assert lines(shared[0] / PT_PER_CM) > MERGED_MAX_LINES  # what it was
+    assert lines(columns[0]) <= MERGED_MAX_LINES
+    assert columns[1] > columns[0]  # the items still get the most
 
 
 def test_shortest_rows_moves_width_to_the_column_that_makes_rows_tall():
