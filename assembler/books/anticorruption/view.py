@@ -157,7 +157,7 @@ class AntiCorruptionView:
         if self.has("introduction"):
             sections.append(Section(tuple(self.part1())))
         if self.has("matrix"):
-            sections.append(Section(tuple(self.part2()), orientation=self.matrix_orientation()))
+            sections.append(Section(tuple(self.part2()), orientation=self.matrix_orientation))
         if self.has("details"):
             sections.append(Section(tuple(self.part3())))
         return Document(
@@ -171,6 +171,7 @@ class AntiCorruptionView:
     def table_font_pt(self) -> float:
         return self.plan.layout.table_font_pt or MATRIX_FONT_PT
 
+    @cached_property
     def matrix_orientation(self) -> str:
         """Return the orientation of ส่วนที่ ๒: portrait when its tables fit a portrait page readably.
 
@@ -290,7 +291,7 @@ class AntiCorruptionView:
     def part2(self):
         yield Para(self.part2_heading, "part", anchor="part2", keep_with_next=True)
         yield Para(self.part2_subheading, "center", keep_with_next=True)
-        width = TEXT_WIDTH_CM[self.matrix_orientation()]
+        width = TEXT_WIDTH_CM[self.matrix_orientation]
         header, bodies = self.matrix_contents()
         # every มิติ table has the same columns, measured over all of them
         columns = table_columns(len(header[0]), header, bodies, width, self.table_font_pt, MATRIX_PADDING_PT, self.year_columns(3))
