@@ -218,8 +218,9 @@ def column_needs(ncols: int, header, body, measure: Measure, groups=()) -> Colum
                     fixed[col] = False
                 if not is_header:
                     text[col] += measure.cell_widths(cell)[1]
-                    if cell.rowspan > 1:
-                        merged[col] = max(merged[col], _width_for_lines(measure, cell, lo, MERGED_MAX_LINES))
+                    if cell.rowspan > 1:  # (in whole steps: table_columns rounds the column no narrower)
+                        need = _width_for_lines(measure, cell, lo, MERGED_MAX_LINES)
+                        merged[col] = max(merged[col], math.ceil(need / (STEP_CM * PT_PER_CM) - 1e-9) * STEP_CM * PT_PER_CM)
     for col, span, lo, hi in spanning:
         cols = range(col, col + span)
         _spread(minimum, cols, lo, preferred)
@@ -312,7 +313,33 @@ def table_columns(ncols: int, header, body, width_cm: float, size_pt: float, pad
     ``groups`` are tuples of columns given one width (the widest need of each).
     """
     needs = column_needs(ncols, header, body, Measure(size_pt, padding_pt), groups)
-    return _in_cm(distribute(needs, width_cm * PT_PER_CM))
+    widths = list(distribute(needs, width_cm * PT_PER_CM))
+    steady = [c for c in range(ncols) if not needs.fixed[c] and not any(c in g for g in groups)]
+    _in_steps(widths, steady, STEP_CM * PT_PER_CM)
+    return _in_cm(widths)
+
+
+#: text columns are set in whole steps of this width: an edit that adds a word somewhere
+#: moves no column (a ส่วนที่ ๒ table whose widths moved is laid out again, every มิติ)
+STEP_CM = 0.1
+
+
+def _in_steps(widths: list[float], columns: list[int], step: float) -> None:
+    """Round ``columns`` of ``widths`` to whole steps (``step``), keeping their sum: each down, then a step
+    more to those that lost most, the rest (less than a step) to the widest."""
+    if len(columns) < 2:
+        return
+    total = sum(widths[c] for c in columns)
+    down = {c: math.floor(widths[c] / step + 1e-9) * step for c in columns}
+    left = total - sum(down.values())
+    for c in sorted(columns, key=lambda c: (-(widths[c] - down[c]), c)):
+        if left < step - 1e-9:
+            break
+        down[c] += step
+        left -= step
+    down[max(columns, key=lambda c: (down[c], -c))] += left
+    for c in columns:
+        widths[c] = down[c]
 
 
 def _in_cm(widths_pt) -> tuple[float, ...]:

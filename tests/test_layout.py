@@ -19,6 +19,7 @@ from assembler.render.docx import cm, render_docx
 from assembler.tablelayout import (
     MERGED_MAX_LINES,
     PT_PER_CM,
+    STEP_CM,
     TEXT_WIDTH_CM,
     Measure,
     _cell_lines,
@@ -127,6 +128,20 @@ def test_a_cell_spanning_many_rows_is_not_set_narrower_than_a_page_can_hold():
     assert columns[1] > columns[0]  # the items still get the most
 
 
+def test_a_few_more_words_in_one_row_move_no_column():
+    """Text columns come in whole STEP_CM: renaming one item of many leaves every column where it was
+    (or ส่วนที่ ๒ would be laid out again whole: render/pieces.py)."""
+    rows = tuple((cell(f"ภารกิจการส่งเสริมความโปร่งใสในการบริหารงาน ข้อ {r}"),
+                  cell(f"โครงการพัฒนาศักยภาพบุคลากรด้านคุณธรรมจริยธรรมและการป้องกันการทุจริต ชุดที่ {r}"),
+                  cell("๔๐,๐๐๐", "cell-right"))
+                 for r in range(40))
+    renamed = rows[:7] + ((rows[7][0], cell(f"{rows[7][1].paras[0].text} (แก้ไข)"), rows[7][2]),) + rows[8:]
+    before, after = (table_columns(3, (), r, 16.0, 14.0, 3.0) for r in (rows, renamed))
+    assert before == after
+    assert sum(before) == pytest.approx(16.0, abs=0.005)
+    assert abs(before[0] / STEP_CM - round(before[0] / STEP_CM)) < 1e-6  # the narrower text column: whole steps
+
+
 def test_shortest_rows_moves_width_to_the_column_that_makes_rows_tall():
     # the second column holds one long paragraph per row, the first a longer
     # one-line text in a single row: by text share the first column keeps
@@ -141,7 +156,7 @@ def test_shortest_rows_moves_width_to_the_column_that_makes_rows_tall():
             for row in rows
         )
 
-    start = table_columns(2, (), rows, 12.0, 12.0, 1.5)
+    start = tuple(w / PT_PER_CM for w in distribute(column_needs(2, (), rows, measure), 12.0 * PT_PER_CM))
     columns = shortest_rows(2, (), rows, 12.0, 12.0, 1.5)
     assert sum(columns) == pytest.approx(12.0, abs=0.01)
     assert total_lines(columns) < total_lines(start)

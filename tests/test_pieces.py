@@ -24,7 +24,8 @@ EXAMPLES = ["anticorruption.yaml", "operations-2566.yaml"]
 
 
 def document_of(name: str, thai_digits=None):
-    plan, _ = load(ROOT / "examples" / name)
+    path = ROOT / "examples" / name
+    plan, _ = load(path if path.exists() else ROOT / "tests" / "fixtures" / name)
     return build_document(plan, thai_digits, None)
 
 
@@ -32,24 +33,53 @@ def page_images(pdf: bytes, folder: Path, tag: str) -> list[Image.Image]:
     path = folder / f"{tag}.pdf"
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", str(path), str(folder / tag)], check=True)
-    return [Image.open(p) for p in sorted(folder.glob(f"{tag}-*.png"))]
+    images = []
+    for p in sorted(folder.glob(f"{tag}-*.png")):
+        with Image.open(p) as image:
+            images.append(image.copy())
+    return images
 
 
-@pytest.mark.parametrize("name,thai_digits", [(n, None) for n in EXAMPLES] + [("anticorruption.yaml", False)])
+@pytest.mark.parametrize("name,thai_digits", [(n, None) for n in EXAMPLES] + [("anticorruption.yaml", False),
+                                                                              ("minimal.yaml", None)])
 def test_pieces_give_the_pages_of_the_whole_layout(name, thai_digits, tmp_path):
-    """Every page, its number and its running head included, is the page the book laid out whole has."""
+    """Every page, its number and its running head included, is the page the book laid out whole has.
+
+    With Arabic digits the example's ส่วนที่ ๒ laid out whole does not settle in
+    its passes (cutting one มิติ's merged cells where the last pass broke its
+    pages moves the next มิติ's breaks): its pieces, each มิติ laid out after the
+    one before, do; there the pages before ส่วนที่ ๒ are compared.
+    """
     document = document_of(name, thai_digits)
     fonts, root = find_fonts(), project_root()
     laid_out = whole.layout(document, fonts, root)
     reference = laid_out.write_pdf()
     book = pieces.lay_out(document, fonts, root, RenderCache(tmp_path / "cache"), jobs=2)
     merged = book.pdf()
-    assert book.page_count == len(laid_out.weasy.pages)
+    assert all(e.facts["settled"] for e in book.entries)
+    assert any(p.flows for p in book.pieces) == name.startswith(("anticorruption", "minimal"))
+    if name == "minimal.yaml":  # three มิติ tables start on one page: each drawn there
+        assert len({book.anchor_pages[a] for a in ("dim-1", "dim-2", "summary")}) == 1
     declared = pieces.declared_anchors(document)
     assert declared and set(book.anchor_pages) == declared
-    assert book.anchor_pages == {a: p for a, p in laid_out.anchor_pages.items() if a in declared}
     expected, got = page_images(reference, tmp_path, "whole"), page_images(merged, tmp_path, "pieces")
-    assert len(got) == len(expected)
+    assert len(got) == book.page_count
+    if thai_digits is None:
+        assert laid_out.settled
+        assert book.page_count == len(laid_out.weasy.pages)
+        assert book.anchor_pages == {a: p for a, p in laid_out.anchor_pages.items() if a in declared}
+    else:
+        assert not laid_out.settled
+        assert book.page_count <= len(laid_out.weasy.pages)
+        part2 = laid_out.anchor_pages["part2"]  # ส่วนที่ ๒'s first page, counted from the first numbered one
+        assert book.anchor_pages["part2"] == part2
+        first = next(i for i, p in enumerate(book.pieces) if p.section.numbered)
+        before = sum(e.facts["pages"] for e in book.entries[:first]) + part2 - 1
+        # (the สารบัญ's numbers of the pages after differ)
+        toc = next(i for i, p in enumerate(book.pieces) if p.contents)
+        skip = range(sum(e.facts["pages"] for e in book.entries[:toc]), sum(e.facts["pages"] for e in book.entries[:toc + 1]))
+        expected, got = [p for i, p in enumerate(expected[:before]) if i not in skip], [p for i, p in enumerate(got[:before]) if i not in skip]
+        assert len(got) >= 5
     differing = [i + 1 for i, (a, b) in enumerate(zip(expected, got)) if ImageChops.difference(a, b).getbbox()]
     assert differing == []
 
@@ -66,14 +96,12 @@ def test_cached_and_uncached_books_are_byte_identical(tmp_path):
     assert off.outputs[0].read_bytes() == first
 
 
-def test_an_edit_lays_out_only_the_pieces_it_changed(tmp_path, monkeypatch):
-    """Renaming one item lays out again its detail sheet and the matrix that lists it, nothing else."""
+def _laid_out_again(tmp_path, monkeypatch, old: str, new: str) -> list[str]:
+    """Build the example, then again with ``old`` replaced by ``new``: the blocks of the pieces laid out again."""
     source = ROOT / "examples" / "anticorruption.yaml"
     text = source.read_text(encoding="utf-8")
-    plan, _ = load(source)
-    old = plan.dimensions[0].missions[0].items[0].name
     edited = tmp_path / "anticorruption.yaml"
-    edited.write_text(text.replace(old, old + " (ปรับปรุง)", 1), encoding="utf-8")
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert edited.read_text(encoding="utf-8") != text
     cache = RenderCache(tmp_path / "cache")
     build(source, tmp_path / "before", cache=cache, render_jobs=1)
@@ -81,11 +109,30 @@ def test_an_edit_lays_out_only_the_pieces_it_changed(tmp_path, monkeypatch):
     real = pieces.render_piece
     monkeypatch.setattr(pieces, "render_piece", lambda piece, *a, **k: laid.append(piece) or real(piece, *a, **k))
     build(edited, tmp_path / "after", cache=cache, render_jobs=1)
-    texts = ["\n".join(str(b) for b in p.section.blocks) for p in laid]
-    assert len(laid) == 2, [t[:80] for t in texts]
-    assert all(old + " (ปรับปรุง)" in t for t in texts)
-    assert any("ลำดับที่" in t for t in texts)  # the detail sheet
-    assert any("style='matrix'" in t for t in texts)  # ส่วนที่ ๒
+    return ["\n".join(str(b) for b in p.section.blocks) for p in laid]
+
+
+def test_an_edit_lays_out_only_the_pieces_it_changed(tmp_path, monkeypatch):
+    """A budget changed (as wide as before): its detail sheet, its มิติ's table and the summary, nothing else."""
+    texts = _laid_out_again(tmp_path, monkeypatch, "{2565: 30000, 2566: 30000, 2567: 20000, 2568: 20000}",
+                            "{2565: 35000, 2566: 30000, 2567: 20000, 2568: 20000}")
+    assert len(texts) == 3, [t[:80] for t in texts]
+    assert sum("ลำดับที่" in t and "๓๕,๐๐๐" in t for t in texts) == 1  # the detail sheet
+    assert sum(t.startswith("Para(text='มิติที่ ๒") and "๓๕,๐๐๐" in t for t in texts) == 1  # its มิติ, which ends where it did
+    assert sum(t.startswith("Para(text='สรุปจำนวน") for t in texts) == 1  # the totals
+
+
+def test_an_edit_that_moves_a_table_end_lays_out_the_tables_after_it(tmp_path, monkeypatch):
+    """A name made longer: its sheet, its มิติ's table and each table after that starts elsewhere; none before."""
+    plan, _ = load(ROOT / "examples" / "anticorruption.yaml")
+    old = plan.dimensions[1].missions[0].items[0].name
+    texts = _laid_out_again(tmp_path, monkeypatch, old, old + " (ปรับปรุง)")
+    assert sum("ลำดับที่" in t and old + " (ปรับปรุง)" in t for t in texts) == 1
+    tables = [t for t in texts if "ลำดับที่" not in t]
+    print([t[:40] for t in texts])
+    assert tables and tables[0].startswith("Para(text='มิติที่ ๒") and old + " (ปรับปรุง)" in tables[0]
+    assert all(t.startswith(("Para(text='มิติที่ ๓", "Para(text='มิติที่ ๔", "Para(text='สรุปจำนวน")) for t in tables[1:])
+    assert len(texts) == 1 + len(tables)
 
 
 def test_contents_links_and_one_font_subset_per_face(tmp_path):
@@ -160,6 +207,7 @@ def test_a_second_build_needs_no_word_dictionary(tmp_path, monkeypatch):
         raise AssertionError("a word dictionary was built")
 
     monkeypatch.setattr("pythainlp.util.dict_trie", no_dictionary)
+    monkeypatch.setattr(thai, "WordList", no_dictionary)
     result = build(first, tmp_path / "again", cache=cache, render_jobs=1)
     assert [p.suffix for p in result.outputs] == [".docx", ".pdf"]
     assert (tmp_path / "again" / "anticorruption.pdf").read_bytes() == (tmp_path / "a" / "anticorruption.pdf").read_bytes()

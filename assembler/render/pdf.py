@@ -234,6 +234,8 @@ class Breaks:
     #: and the tables that begin one
     forced: dict = dataclasses.field(default_factory=dict)
     tables: frozenset = frozenset()
+    #: the last pass found the breaks it was given (False: BREAK_PASSES ran out first)
+    settled: bool = True
 
     @classmethod
     def of(cls, weasy, prefix: str = "r-") -> "Breaks":
@@ -325,6 +327,7 @@ def render_html(
     document: Document, fonts: FontSet | None = None, root: Path | None = None,
     breaks: Breaks | None = None, section_numbers: tuple[int, ...] | None = None,
     numbers: bool = True, foreign_anchors: tuple[str, ...] = (), embed_styles: bool = True,
+    offset: tuple[float, float] | None = None,
 ) -> str:
     """Return the HTML the PDF is laid out from.
 
@@ -336,7 +339,10 @@ def render_html(
     are anchors of other pieces the สารบัญ links to, written as empty targets
     so its links are kept (the merged book points them at the real pages).
     ``embed_styles`` False leaves the style rules out: :func:`render_css`
-    gives them (see :func:`_weasy`).
+    gives them (see :func:`_weasy`). ``offset`` (height, margin below, in px)
+    starts the first page that far down, as if a block ended there: the
+    blocks of a section that continue another piece's last page
+    (render/pieces.py).
     """
     values = _template_values(document, fonts, root, numbers)
     breaks = breaks or Breaks({}, {})
@@ -347,6 +353,7 @@ def render_html(
         table_pages=lambda table, key: table_pages(table, key, breaks),
         splits=breaks.split,
         section_numbers=section_numbers or tuple(range(len(document.sections))),
+        offset=offset,
     )
 
 
@@ -393,6 +400,7 @@ class LaidOut:
     weasy: object
     anchor_pages: dict[str, int]  # anchor → printed page number (1 = first numbered page)
     fonts: FontSet
+    settled: bool = True  # every table's merged cells are cut where its pages break (Breaks.settled)
 
     def write_pdf(self) -> bytes:
         weasy.install()
@@ -462,7 +470,7 @@ def _breaks_between_pages(section) -> bool:
 
 
 def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = True,
-                laid_out: dict | None = None) -> Breaks:
+                laid_out: dict | None = None, offset: tuple[float, float] | None = None) -> Breaks:
     """Return where the tables break across pages, laying out only the sections that need it.
 
     Every section starts a page, so a section laid out alone breaks where it
@@ -477,11 +485,14 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
     split: dict = {}
     forced: dict = {}
     tables: set = set()
+    settled = True
     for number, section in enumerate(document.sections):
         if not _breaks_between_pages(section):
             continue
         alone = dataclasses.replace(document, sections=(section,))
         if _fills_pages(section):
+            if offset is not None and number == 0:
+                raise RenderError("หน้าที่วางแผนไว้ต้องขึ้นหน้าใหม่ / planned pages cannot continue a page")
             planned = _planned_pages(document, alone, number, fonts, root)
             split.update(planned.cuts)
             forced.update(planned.forced)
@@ -496,7 +507,8 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
         weasy_document = None
         css = render_css(alone, fonts, root, numbers)
         for _ in range(BREAK_PASSES):
-            html = render_html(alone, fonts, root, found, (number,), numbers=numbers, embed_styles=False)
+            html = render_html(alone, fonts, root, found, (number,), numbers=numbers, embed_styles=False,
+                               offset=offset if number == 0 else None)
             if weasy_document is not None and len(weasy_document.pages) >= COLLECT_FROM_PAGES:
                 # the last pass's boxes are reference cycles: free them before laying out again
                 if laid_out is not None:
@@ -518,9 +530,10 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
             found = Breaks(new.starts, split)
             if done:
                 break
+        settled = settled and done
         starts.update(found.starts)
         split.update(found.split)
-    return Breaks(starts, split, forced, frozenset(tables))
+    return Breaks(starts, split, forced, frozenset(tables), settled)
 
 
 def _fills_pages(section) -> bool:
@@ -547,18 +560,18 @@ def _planned_pages(document: Document, alone: Document, number: int, fonts: Font
 
 def layout(
     document: Document, fonts: FontSet | None = None, root: Path | None = None,
-    numbers: bool = True, foreign_anchors: tuple[str, ...] = (),
+    numbers: bool = True, foreign_anchors: tuple[str, ...] = (), offset: tuple[float, float] | None = None,
 ) -> LaidOut:
     """Return the laid-out document and the printed page number of every anchor.
 
-    ``numbers`` and ``foreign_anchors``: see :func:`render_html`.
+    ``numbers``, ``foreign_anchors`` and ``offset``: see :func:`render_html`.
     """
     root = root or project_root()
     fonts = fonts or find_fonts(root / "fonts")
     passes: dict = {}
-    breaks = find_breaks(document, fonts, root, numbers, passes)
+    breaks = find_breaks(document, fonts, root, numbers, passes, offset)
     html = render_html(document, fonts, root, breaks, numbers=numbers, foreign_anchors=foreign_anchors,
-                       embed_styles=False)
+                       embed_styles=False, offset=offset)
     # a one-section document whose last pass found its breaks again was laid out as this HTML already
     laid_out = passes[html] if html in passes else _weasy(html, root, render_css(document, fonts, root, numbers), fonts)
     index = {}
@@ -566,4 +579,4 @@ def layout(
         for anchor in page.anchors:
             index.setdefault(anchor, i)
     first = index.get("pb-start", 0)
-    return LaidOut(laid_out, {a: i - first + 1 for a, i in index.items()}, fonts)
+    return LaidOut(laid_out, {a: i - first + 1 for a, i in index.items()}, fonts, breaks.settled)

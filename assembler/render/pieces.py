@@ -2,11 +2,24 @@
 
 A *piece* is a run of blocks that starts a page: every section starts one,
 and so does every block inside a section that breaks before it (the คำนำ,
-each detail sheet). Laid out alone, a piece breaks where it does in the book
-laid out whole (tests/test_pieces.py compares the two), so pieces are laid
-out independently: in parallel processes, and only when the render cache
-(render/cache.py) does not hold them already. An edit re-lays out only the
-pieces whose blocks it changed.
+each detail sheet). Laid out alone, a piece breaks where it does in the
+book laid out whole (tests/test_pieces.py compares the two), so pieces are
+laid out independently: in parallel processes, and only when the render
+cache (render/cache.py) does not hold them already. An edit re-lays out
+only the pieces whose blocks it changed.
+
+The ส่วนที่ ๒ matrix is cut too, before each มิติ's heading: its tables flow
+from page to page, so such a piece (:attr:`Piece.flows`) is laid out after
+the piece before it, starting as far down its first page as that piece's
+content ended (render_html's ``offset``), and its first page is drawn over
+that piece's last page in the merge. Its cache key holds that offset: an
+edit to one มิติ lays out the tables after it again only when its table
+ends elsewhere (the matrix's column widths come in whole steps,
+tablelayout.STEP_CM, so renaming an item moves none of them). Each มิติ's
+merged cells are cut where its own pages break, found in passes over its
+table alone; laid out whole, the passes over all the tables at once need
+not settle (one table's cuts move the next one's breaks), and there the
+pieces give the better pages.
 
 Pieces carry no page numbers: those depend on every piece before. Once the
 pieces' page counts are known, the สารบัญ piece is laid out with its page
@@ -23,6 +36,7 @@ is the bytes its layout wrote, and the merge is deterministic.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -54,6 +68,9 @@ class Piece:
     document: Document  # one section
     #: the piece holds the สารบัญ: laid out last, with the page numbers filled in
     contents: bool = False
+    #: the piece goes on from where the piece before it ended, on that piece's last page
+    #: (a มิติ's heading and table in ส่วนที่ ๒): laid out after it, drawn over that page
+    flows: bool = False
 
     @property
     def section(self):
@@ -61,27 +78,40 @@ class Piece:
 
 
 def split(document: Document) -> list[Piece]:
-    """Return the pieces of ``document`` in order: each section cut before every block that breaks before it."""
+    """Return the pieces of ``document`` in order: each section cut before every block that breaks before it.
+
+    A section laid out in passes (tables with merged cells, see render/pdf.py)
+    is cut also before each heading of a table (a heading kept with the table
+    that follows it): those pieces flow on from the piece before
+    (:attr:`Piece.flows`), so an edit to one มิติ lays out its table alone.
+    """
+    from .pdf import _breaks_between_pages, _fills_pages
+
     out = []
     for section in document.sections:
+        flowing = _breaks_between_pages(section) and not _fills_pages(section)
+        blocks = section.blocks
         run: list = []
-        for block in section.blocks:
-            if run and getattr(block, "break_before", False):
-                out.append(_piece(document, section, run))
-                run = []
+        flows = False
+        for i, block in enumerate(blocks):
+            heading = (flowing and isinstance(block, Para) and block.keep_with_next and i + 1 < len(blocks)
+                       and isinstance(blocks[i + 1], Table) and not getattr(block, "break_before", False))
+            if run and (getattr(block, "break_before", False) or heading):
+                out.append(_piece(document, section, run, flows))
+                run, flows = [], heading
             run.append(block)
         if run:
-            out.append(_piece(document, section, run))
+            out.append(_piece(document, section, run, flows))
     return out
 
 
-def _piece(document: Document, section, blocks: list) -> Piece:
+def _piece(document: Document, section, blocks: list, flows: bool = False) -> Piece:
     alone = dataclasses.replace(document, sections=(dataclasses.replace(section, blocks=tuple(blocks)),))
     contents = any(isinstance(b, Toc) for b in blocks)
     if contents and section.numbered:
         # its page count would move the numbers it prints: not supported (no book has it)
         raise RenderError("สารบัญต้องอยู่ในหน้าที่ไม่มีเลขหน้า / the contents must be on unnumbered pages")
-    return Piece(alone, contents)
+    return Piece(alone, contents, flows)
 
 
 # ---------------------------------------------------------------- keys
@@ -101,9 +131,10 @@ def _key(kind: str, fonts: FontSet, root: Path, *facts) -> str:
     return digest.hexdigest()
 
 
-def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> str:
-    """Return the cache key of a piece: a hash of its blocks and of all that lays them out."""
-    return _key("piece 2", fonts, root, foreign, piece.document)
+def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = (),
+              offset: tuple[float, float] | None = None) -> str:
+    """Return the cache key of a piece: a hash of its blocks, where it starts and all that lays them out."""
+    return _key("piece 3", fonts, root, foreign, offset, piece.document)
 
 
 # ---------------------------------------------------------------- laying out one piece
@@ -113,8 +144,16 @@ def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...]
 _uncollected = [0]
 
 
-def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = ()) -> Entry:
-    """Lay out one piece alone, without page numbers; return its PDF and its facts."""
+def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = (),
+                 offset: tuple[float, float] | None = None) -> Entry:
+    """Lay out one piece alone, without page numbers; return its PDF and its facts.
+
+    ``offset`` (a flowing piece's: the facts' ``end`` of the piece before)
+    starts it that far down its first page. The facts are its ``pages``, the
+    page of each of its ``anchors``, where its last page's content ends
+    (``end``: px below the page's top, and the margin below) and, when it flows,
+    whether its first page holds nothing but the offset (``blank_first``).
+    """
     from .pdf import COLLECT_FROM_PAGES, layout
 
     started = time.process_time()
@@ -123,7 +162,7 @@ def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, .
     collecting = gc.isenabled()
     gc.disable()
     try:
-        laid_out = layout(piece.document, fonts, root, numbers=False, foreign_anchors=foreign)
+        laid_out = layout(piece.document, fonts, root, numbers=False, foreign_anchors=foreign, offset=offset)
         declared = declared_anchors(piece.document)
         anchors = {}
         for number, page in enumerate(laid_out.weasy.pages):
@@ -131,6 +170,9 @@ def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, .
                 if anchor in declared:
                     anchors.setdefault(anchor, number)
         pages = len(laid_out.weasy.pages)
+        facts = {"pages": pages, "anchors": anchors, "end": _end(laid_out.weasy.pages[-1]), "settled": laid_out.settled}
+        if offset is not None:
+            facts["blank_first"] = _blank(laid_out.weasy.pages[0])
         pdf = laid_out.write_pdf()
         del laid_out
         # the boxes are reference cycles: freed in one walk once this many pages' are left
@@ -142,7 +184,26 @@ def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, .
         if collecting:
             gc.enable()
     # (the CPU seconds it took: for measuring, bench/bench.py)
-    return Entry(pdf, {"pages": pages, "anchors": anchors, "seconds": round(time.process_time() - started, 3)})
+    return Entry(pdf, {**facts, "seconds": round(time.process_time() - started, 3)})
+
+
+def _section_box(page):
+    from .pages import descendants
+
+    return next(b for b in descendants(page._page_box) if getattr(b, "element_tag", "") == "section")
+
+
+def _end(page) -> list[float]:
+    """Return where a page's content ends: the last block's bottom border edge (px below the content
+    box's top) and its margin below (what a flowing piece's offset is: render_html)."""
+    last = _section_box(page).children[-1]
+    return [last.border_box_y() + last.border_height() - page._page_box.content_box_y(), last.margin_bottom]
+
+
+def _blank(page) -> bool:
+    """Return whether a flowing piece's first page holds only its offset (its content starts a page)."""
+    return all("flow-offset" in (getattr(b, "element", None) is not None and b.element.get("class") or "")
+               for b in _section_box(page).children)
 
 
 def declared_anchors(document: Document) -> set[str]:
@@ -159,8 +220,8 @@ def declared_anchors(document: Document) -> set[str]:
 
 
 def _render_task(args) -> Entry:
-    piece, fonts, root, foreign = args
-    return render_piece(piece, fonts, root, foreign)
+    piece, fonts, root, foreign, *offset = args
+    return render_piece(piece, fonts, root, foreign, *offset)
 
 
 def render_jobs() -> int:
@@ -181,8 +242,29 @@ def _weight(piece: Piece) -> int:
 
 def render_all(tasks: list[tuple], jobs: int) -> list[Entry]:
     """Lay out ``(piece, fonts, root, foreign)`` tasks, in ``jobs`` processes when there are enough."""
+    with _rendering(tasks, jobs) as results:
+        return [r.result() for r in results]
+
+
+class _Later:
+    """A task laid out in this process when its result is first asked for."""
+
+    def __init__(self, task: tuple):
+        self.task, self.entry = task, None
+
+    def result(self) -> Entry:
+        if self.entry is None:
+            self.entry = _render_task(self.task)
+        return self.entry
+
+
+@contextlib.contextmanager
+def _rendering(tasks: list[tuple], jobs: int):
+    """Yield a result (``.result()``) for each task: laid out by ``jobs`` processes when there are enough
+    tasks, the largest first, else in this process when asked for."""
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
-        return [_render_task(t) for t in tasks]
+        yield [_Later(t) for t in tasks]
+        return
     order = sorted(range(len(tasks)), key=lambda i: -_weight(tasks[i][0]))
     from . import weasy
     from .pdf import _shared_styles
@@ -196,7 +278,7 @@ def render_all(tasks: list[tuple], jobs: int) -> list[Entry]:
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context(method)) as pool:
             futures = {i: pool.submit(_render_task, tasks[i]) for i in order}
-            return [futures[i].result() for i in range(len(tasks))]
+            yield [futures[i] for i in range(len(tasks))]
     finally:
         gc.unfreeze()
         weasy.sweep_font_folders()  # the children's (they end without running their exit handlers)
@@ -226,10 +308,11 @@ class PiecedBook:
         first, at = None, 0
         starts = []
         for piece, entry in zip(self.pieces, self.entries):
-            starts.append(at)
+            start = at - 1 if piece.flows else at  # its first page is the last one's (or left out)
+            starts.append(start)
             if piece.section.numbered and first is None:
-                first = at
-            at += entry.facts["pages"] if entry is not None else 0
+                first = start
+            at += _new_pages(piece, entry)
         first = first or 0
         self.anchor_pages = {}
         for start, entry in zip(starts, self.entries):
@@ -258,12 +341,19 @@ class PiecedBook:
 
     @property
     def page_count(self) -> int:
-        return sum(e.facts["pages"] for e in self.entries if e is not None)
+        return sum(_new_pages(p, e) for p, e in zip(self.pieces, self.entries))
 
     def pdf(self) -> bytes:
         """Return the merged book: pieces in order, one font subset per face, links joined, numbers stamped."""
         self.finish()
         return merge(self.document, self.pieces, self.entries, self.fonts, self.root, self.cache)
+
+
+def _new_pages(piece: Piece, entry: Entry | None) -> int:
+    """Return the pages a piece adds to the book: a flowing piece's first page is the page before's."""
+    if entry is None:
+        return 0
+    return entry.facts["pages"] - (1 if piece.flows else 0)
 
 
 def _cached_or_rendered(tasks: list[tuple], keys: list[str], cache: RenderCache, jobs: int) -> list[Entry]:
@@ -278,15 +368,42 @@ def _cached_or_rendered(tasks: list[tuple], keys: list[str], cache: RenderCache,
 def lay_out(
     document: Document, fonts: FontSet, root: Path, cache: RenderCache, jobs: int | None = None,
 ) -> PiecedBook:
-    """Lay out (or find in the cache) every piece of ``document`` but the สารบัญ's; see :class:`PiecedBook`."""
+    """Lay out (or find in the cache) every piece of ``document`` but the สารบัญ's; see :class:`PiecedBook`.
+
+    The pieces that start a page are laid out in ``jobs`` processes; meanwhile
+    this process lays out each flowing piece once the piece before it is done
+    (its key holds where that piece ended: an edit that does not move the end
+    of a มิติ's table lays out no other มิติ).
+    """
     pieces = split(document)
     jobs = render_jobs() if jobs is None else jobs
-    body = [i for i, p in enumerate(pieces) if not p.contents]
-    tasks = [(pieces[i], fonts, root, ()) for i in body]
-    keys = [piece_key(pieces[i], fonts, root) for i in body]
     entries: list[Entry | None] = [None] * len(pieces)
-    for i, entry in zip(body, _cached_or_rendered(tasks, keys, cache, jobs)):
-        entries[i] = entry
+    keys: dict[int, str] = {}
+    for i, piece in enumerate(pieces):
+        if not piece.contents and not piece.flows:
+            keys[i] = piece_key(piece, fonts, root)
+            entries[i] = cache.get(keys[i])
+    # the piece a run of flowing pieces goes on from is laid out here, first: they wait for it
+    heads = {i - 1 for i, p in enumerate(pieces) if p.flows and not pieces[i - 1].flows}
+    todo = [i for i in keys if entries[i] is None and i not in heads]
+    with _rendering([(pieces[i], fonts, root, ()) for i in todo], jobs) as results:
+        pending = dict(zip(todo, results))
+        for i, piece in enumerate(pieces):
+            if not piece.flows:
+                continue
+            before = entries[i - 1]
+            if before is None:  # a head
+                before = entries[i - 1] = render_piece(pieces[i - 1], fonts, root)
+                cache.put(keys[i - 1], before)
+            offset = tuple(before.facts["end"])
+            key = piece_key(piece, fonts, root, offset=offset)
+            entries[i] = cache.get(key)
+            if entries[i] is None:
+                entries[i] = render_piece(piece, fonts, root, (), offset)
+                cache.put(key, entries[i])
+        for i, result in pending.items():
+            entries[i] = result.result()
+            cache.put(keys[i], entries[i])
     return PiecedBook(document, pieces, entries, fonts, root, cache)
 
 
@@ -417,17 +534,23 @@ def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: 
     for piece, entry in zip(pieces, entries):
         source = pikepdf.open(io.BytesIO(entry.pdf))
         sources.append(source)
+        pages = list(source.pages)
+        if piece.flows:  # its first page goes on the last page (drawn over it), or is only its offset
+            if not entry.facts.get("blank_first"):
+                _draw_over(out, out.pages[-1], pages[0])
+            pages = pages[1:]
         start = len(out.pages)
+        at = start - 1 if piece.flows else start  # where the piece's first page is in ``out``
         with warnings.catch_warnings():  # (named destinations are not copied: joined up below)
             warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-            out.pages.extend(source.pages)
+            out.pages.extend(pages)
         own = entry.facts["anchors"]  # anchor → its page in the piece
         dests = source.Root.get("/Names", {}).get("/Dests", {}).get("/Names", [])
         for i in range(0, len(dests), 2):
             name = str(dests[i])
             if name in own and name not in names:
                 _, kind, *where = list(dests[i + 1])
-                names[name] = pikepdf.Array([out.pages[start + own[name]].obj, kind, *where])
+                names[name] = pikepdf.Array([out.pages[at + own[name]].obj, kind, *where])
         section = piece.section
         if not section.numbered:
             continue
@@ -466,6 +589,26 @@ def merge(document: Document, pieces: list[Piece], entries: list[Entry], fonts: 
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
+
+
+def _draw_over(out, page, other) -> None:
+    """Draw the page ``other`` (of another PDF, the same size) over ``page`` of ``out``, its links too."""
+    import pikepdf
+
+    form = out.copy_foreign(other.as_form_xobject())
+    # pieces share one resource dictionary among their pages: this page gets its own
+    resources = page.obj.get("/Resources", pikepdf.Dictionary())
+    page.obj.Resources = pikepdf.Dictionary(dict(resources.items()))
+    page.obj.Resources.XObject = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
+    # (names of our own, the same every build: a page may take several, one per มิติ that starts on it)
+    name = f"/PlanbookFlow{sum(str(k).startswith('/PlanbookFlow') for k in page.obj.Resources.XObject.keys())}"
+    page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
+    page.contents_add(out.make_stream(b"q\n"), prepend=True)
+    page.contents_add(out.make_stream(f"\nQ q {name} Do Q\n".encode()))
+    for annot in other.obj.get("/Annots", []):
+        if "/Annots" not in page.obj:
+            page.obj.Annots = pikepdf.Array()
+        page.obj.Annots.append(out.copy_foreign(annot))
 
 
 def _stamp(out, page, stamp: Stamp, resources, number: str) -> None:
@@ -527,13 +670,20 @@ def _one_subset_per_font(out, fonts: FontSet, cache: RenderCache) -> None:
         originals[str(font["name"].getDebugName(6))] = path
     groups: dict[str, list] = {}
     seen = set()
+    walked = set()
+
+    def walk(resources) -> None:  # a page's, and its forms' (the stamp, a flowing piece's page drawn over)
+        for font in resources.get("/Font", {}).values():
+            if font.objgen not in seen:
+                seen.add(font.objgen)
+                groups.setdefault(str(font.BaseFont), []).append(font)
+        for form in resources.get("/XObject", {}).values():
+            if form.get("/Subtype") == "/Form" and "/Resources" in form and form.objgen not in walked:
+                walked.add(form.objgen)
+                walk(form.Resources)
+
     for page in out.pages:
-        form = page.obj.Resources.get("/XObject", {}).get("/PlanbookNumber")  # a stamp: fonts of its own
-        for resources in (page.obj.Resources, form.Resources if form is not None else {}):
-            for font in resources.get("/Font", {}).values():
-                if font.objgen not in seen:
-                    seen.add(font.objgen)
-                    groups.setdefault(str(font.BaseFont), []).append(font)
+        walk(page.obj.Resources)
     for base, members in sorted(groups.items()):
         descriptors = [m.DescendantFonts[0].FontDescriptor for m in members]
         if any("/FontFile2" not in d for d in descriptors):
