@@ -226,3 +226,19 @@ def test_the_cache_keeps_under_its_limit_removing_the_least_recently_used(tmp_pa
     assert cache.get(keys[0]) is not None  # used now: the most recently used
     cache.prune()
     assert [cache.get(k) is not None for k in keys] == [True, False, True, True]
+
+
+def test_a_book_built_again_loads_no_weasyprint(tmp_path):
+    """Every piece cached: nothing is laid out, and WeasyPrint (half a second to load) is not loaded."""
+    import os
+    import sys
+
+    env = {**os.environ, "PLANBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    script = ("import sys; from assembler.cli import main; code = main(sys.argv[1:]); "
+              "print('WEASYPRINT', 'weasyprint' in sys.modules); sys.exit(code)")
+    args = [sys.executable, "-c", script, "build", str(ROOT / "examples" / "anticorruption.yaml"),
+            "-o", str(tmp_path / "out"), "--force"]
+    first = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    second = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0 and "WEASYPRINT True" in first.stdout, first.stderr
+    assert second.returncode == 0 and "WEASYPRINT False" in second.stdout, second.stderr

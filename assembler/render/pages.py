@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..document import Table
+from ..document import Para, Table
 from ..tablelayout import PT_PER_CM, Measure
 
 #: a row cut at a page foot shows at least this many lines on each side of the cut
@@ -256,3 +256,20 @@ def text_lines(table: Table, column: int, text: str, size_pt: float) -> int:
     return max(1, math.ceil(measure.para_widths(Para(text, "cell"))[1] / room))
 
 
+
+
+def breaks_between_pages(section) -> bool:
+    """Return whether a section has tables with merged cells or rows a page break may cut (render/pdf.py
+    lays it out in passes, or plans its pages)."""
+    return any(
+        isinstance(b, Table) and (b.loose_rows or b.fill_pages or any(c.rowspan > 1 for row in b.body for c in row))
+        for b in section.blocks
+    )
+
+
+def fills_pages(section) -> bool:
+    """Return whether a section's pages are planned: text first, then only tables that fill pages."""
+    kinds = [isinstance(b, Table) and b.fill_pages for b in section.blocks]
+    return any(kinds) and kinds == sorted(kinds) and all(
+        isinstance(b, Para) for b in section.blocks if not (isinstance(b, Table) and b.fill_pages)
+    )

@@ -461,14 +461,6 @@ def _shared_styles(root: Path, fonts: FontSet):
     )
 
 
-def _breaks_between_pages(section) -> bool:
-    """Return whether a section has tables with merged cells or rows a page break may cut."""
-    return any(
-        isinstance(b, Table) and (b.loose_rows or b.fill_pages or any(c.rowspan > 1 for row in b.body for c in row))
-        for b in section.blocks
-    )
-
-
 def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = True,
                 laid_out: dict | None = None, offset: tuple[float, float] | None = None) -> Breaks:
     """Return where the tables break across pages, laying out only the sections that need it.
@@ -487,10 +479,10 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
     tables: set = set()
     settled = True
     for number, section in enumerate(document.sections):
-        if not _breaks_between_pages(section):
+        if not pages.breaks_between_pages(section):
             continue
         alone = dataclasses.replace(document, sections=(section,))
-        if _fills_pages(section):
+        if pages.fills_pages(section):
             if offset is not None and number == 0:
                 raise RenderError("หน้าที่วางแผนไว้ต้องขึ้นหน้าใหม่ / planned pages cannot continue a page")
             planned = _planned_pages(document, alone, number, fonts, root)
@@ -534,14 +526,6 @@ def find_breaks(document: Document, fonts: FontSet, root: Path, numbers: bool = 
         starts.update(found.starts)
         split.update(found.split)
     return Breaks(starts, split, forced, frozenset(tables), settled)
-
-
-def _fills_pages(section) -> bool:
-    """Return whether a section's pages are planned: text first, then only tables that fill pages."""
-    kinds = [isinstance(b, Table) and b.fill_pages for b in section.blocks]
-    return any(kinds) and kinds == sorted(kinds) and all(
-        isinstance(b, Para) for b in section.blocks if not (isinstance(b, Table) and b.fill_pages)
-    )
 
 
 def _planned_pages(document: Document, alone: Document, number: int, fonts: FontSet, root: Path) -> pages.Plan:

@@ -85,11 +85,11 @@ def split(document: Document) -> list[Piece]:
     that follows it): those pieces flow on from the piece before
     (:attr:`Piece.flows`), so an edit to one มิติ lays out its table alone.
     """
-    from .pdf import _breaks_between_pages, _fills_pages
+    from .pages import breaks_between_pages, fills_pages
 
     out = []
     for section in document.sections:
-        flowing = _breaks_between_pages(section) and not _fills_pages(section)
+        flowing = breaks_between_pages(section) and not fills_pages(section)
         blocks = section.blocks
         run: list = []
         flows = False
