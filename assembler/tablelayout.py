@@ -314,8 +314,11 @@ def table_columns(ncols: int, header, body, width_cm: float, size_pt: float, pad
     """
     needs = column_needs(ncols, header, body, Measure(size_pt, padding_pt), groups)
     widths = list(distribute(needs, width_cm * PT_PER_CM))
-    steady = [c for c in range(ncols) if not needs.fixed[c] and not any(c in g for g in groups)]
-    _in_steps(widths, steady, STEP_CM * PT_PER_CM)
+    step = STEP_CM * PT_PER_CM
+    # (a column within a step of its widest word keeps its width: rounded down, the word would break)
+    steady = [c for c in range(ncols) if not needs.fixed[c] and not any(c in g for g in groups)
+              and widths[c] >= needs.minimum[c] + step]
+    _in_steps(widths, steady, step)
     return _in_cm(widths)
 
 
