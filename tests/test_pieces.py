@@ -129,7 +129,6 @@ def test_an_edit_that_moves_a_table_end_lays_out_the_tables_after_it(tmp_path, m
     texts = _laid_out_again(tmp_path, monkeypatch, old, old + " (ปรับปรุง)")
     assert sum("ลำดับที่" in t and old + " (ปรับปรุง)" in t for t in texts) == 1
     tables = [t for t in texts if "ลำดับที่" not in t]
-    print([t[:40] for t in texts])
     assert tables and tables[0].startswith("Para(text='มิติที่ ๒") and old + " (ปรับปรุง)" in tables[0]
     assert all(t.startswith(("Para(text='มิติที่ ๓", "Para(text='มิติที่ ๔", "Para(text='สรุปจำนวน")) for t in tables[1:])
     assert len(texts) == 1 + len(tables)
