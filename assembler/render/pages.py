@@ -256,8 +256,6 @@ def text_lines(table: Table, column: int, text: str, size_pt: float) -> int:
     return max(1, math.ceil(measure.para_widths(Para(text, "cell"))[1] / room))
 
 
-
-
 def breaks_between_pages(section) -> bool:
     """Return whether a section has tables with merged cells or rows a page break may cut (render/pdf.py
     lays it out in passes, or plans its pages)."""

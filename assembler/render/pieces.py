@@ -202,7 +202,7 @@ def _end(page) -> list[float]:
 
 def _blank(page) -> bool:
     """Return whether a flowing piece's first page holds only its offset (its content starts a page)."""
-    return all("flow-offset" in (getattr(b, "element", None) is not None and b.element.get("class") or "")
+    return all(b.element is not None and "flow-offset" in (b.element.get("class") or "")
                for b in _section_box(page).children)
 
 
@@ -220,8 +220,8 @@ def declared_anchors(document: Document) -> set[str]:
 
 
 def _render_task(args) -> Entry:
-    piece, fonts, root, foreign, *offset = args
-    return render_piece(piece, fonts, root, foreign, *offset)
+    piece, fonts, root, foreign = args
+    return render_piece(piece, fonts, root, foreign)
 
 
 def render_jobs() -> int:
@@ -596,15 +596,9 @@ def _draw_over(out, page, other) -> None:
     import pikepdf
 
     form = out.copy_foreign(other.as_form_xobject())
-    # pieces share one resource dictionary among their pages: this page gets its own
-    resources = page.obj.get("/Resources", pikepdf.Dictionary())
-    page.obj.Resources = pikepdf.Dictionary(dict(resources.items()))
-    page.obj.Resources.XObject = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
     # (names of our own, the same every build: a page may take several, one per มิติ that starts on it)
-    name = f"/PlanbookFlow{sum(str(k).startswith('/PlanbookFlow') for k in page.obj.Resources.XObject.keys())}"
-    page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
-    page.contents_add(out.make_stream(b"q\n"), prepend=True)
-    page.contents_add(out.make_stream(f"\nQ q {name} Do Q\n".encode()))
+    xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+    _draw_form(out, page, form, f"PlanbookFlow{sum(str(k).startswith('/PlanbookFlow') for k in xobjects.keys())}")
     for annot in other.obj.get("/Annots", []):
         if "/Annots" not in page.obj:
             page.obj.Annots = pikepdf.Array()
@@ -615,22 +609,28 @@ def _stamp(out, page, stamp: Stamp, resources, number: str) -> None:
     """Draw ``number`` (and the page type's head) over ``page``, as a form of its own."""
     import pikepdf
 
-    box = page.obj.MediaBox
     form = out.make_stream(stamp.content(number))
     form.Type = pikepdf.Name.XObject
     form.Subtype = pikepdf.Name.Form
-    form.BBox = box
+    form.BBox = page.obj.MediaBox
     form.Resources = resources
+    _draw_form(out, page, form, "PlanbookNumber")
+
+
+def _draw_form(out, page, form, name: str) -> None:
+    """Draw the form XObject ``form`` over ``page``, named ``name`` in the page's resources."""
+    import pikepdf
+
     page_resources = page.obj.get("/Resources")
     if page_resources is None:
         page.obj.Resources = page_resources = pikepdf.Dictionary()
-    else:  # pieces share one resource dictionary: the page gets its own copy with its number
+    else:  # pieces share one resource dictionary: the page gets its own copy
         page.obj.Resources = page_resources = pikepdf.Dictionary(dict(page_resources.items()))
     xobjects = pikepdf.Dictionary(dict(page_resources.get("/XObject", pikepdf.Dictionary()).items()))
-    xobjects.PlanbookNumber = form
+    xobjects[f"/{name}"] = form
     page_resources.XObject = xobjects
     page.contents_add(out.make_stream(b"q\n"), prepend=True)
-    page.contents_add(out.make_stream(b"\nQ q /PlanbookNumber Do Q\n"))
+    page.contents_add(out.make_stream(f"\nQ q /{name} Do Q\n".encode()))
 
 
 def _subset(path: Path, gids: tuple[int, ...]) -> bytes:
