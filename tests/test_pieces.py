@@ -14,7 +14,7 @@ from assembler.build import build
 from assembler.document import Toc
 from assembler.fonts import find_fonts, project_root
 from assembler.loading import load
-from assembler.render import pdf as whole, pieces
+from assembler.render import pdf as whole, pieces, tablepages
 from assembler.render.cache import RenderCache
 from assembler.view import build_document
 
@@ -97,7 +97,8 @@ def test_cached_and_uncached_books_are_byte_identical(tmp_path):
 
 
 def _laid_out_again(tmp_path, monkeypatch, old: str, new: str) -> list[str]:
-    """Build the example, then again with ``old`` replaced by ``new``: the blocks of the pieces laid out again."""
+    """Build the example, then again with ``old`` replaced by ``new``: the blocks laid out again (of each
+    piece, and of each trial of a table laid out page by page, render/tablepages.py)."""
     source = ROOT / "examples" / "anticorruption.yaml"
     text = source.read_text(encoding="utf-8")
     edited = tmp_path / "anticorruption.yaml"
@@ -106,32 +107,52 @@ def _laid_out_again(tmp_path, monkeypatch, old: str, new: str) -> list[str]:
     cache = RenderCache(tmp_path / "cache")
     build(source, tmp_path / "before", cache=cache, render_jobs=1)
     laid = []
-    real = pieces.render_piece
-    monkeypatch.setattr(pieces, "render_piece", lambda piece, *a, **k: laid.append(piece) or real(piece, *a, **k))
+    real, trial = pieces.render_piece, tablepages.lay_out_trial
+    monkeypatch.setattr(pieces, "render_piece", lambda piece, *a, **k: laid.append(piece.document) or real(piece, *a, **k))
+    monkeypatch.setattr(tablepages, "lay_out_trial", lambda document, *a: laid.append(document) or trial(document, *a))
     build(edited, tmp_path / "after", cache=cache, render_jobs=1)
-    return ["\n".join(str(b) for b in p.section.blocks) for p in laid]
+    return ["\n".join(str(b) for b in d.sections[0].blocks) for d in laid]
 
 
 def test_an_edit_lays_out_only_the_pieces_it_changed(tmp_path, monkeypatch):
-    """A budget changed (as wide as before): its detail sheet, its มิติ's table and the summary, nothing else."""
+    """A budget changed (as wide as before): its detail sheet, its page of its มิติ's table and the summary."""
     texts = _laid_out_again(tmp_path, monkeypatch, "{2565: 30000, 2566: 30000, 2567: 20000, 2568: 20000}",
                             "{2565: 35000, 2566: 30000, 2567: 20000, 2568: 20000}")
-    assert len(texts) == 3, [t[:80] for t in texts]
     assert sum("ลำดับที่" in t and "๓๕,๐๐๐" in t for t in texts) == 1  # the detail sheet
-    assert sum(t.startswith("Para(text='มิติที่ ๒") and "๓๕,๐๐๐" in t for t in texts) == 1  # its มิติ, which ends where it did
     assert sum(t.startswith("Para(text='สรุปจำนวน") for t in texts) == 1  # the totals
+    pages = [t for t in texts if "ลำดับที่" not in t and not t.startswith("Para(text='สรุปจำนวน")]
+    # pages of its มิติ's table only (the row's, the one before it when the row starts a page, the รวม
+    # row's): the table ends where it did, so no other มิติ is laid out again
+    plan, _ = load(ROOT / "examples" / "anticorruption.yaml")
+    names = [d.title for d in plan.dimensions]
+    assert pages and any("๓๕,๐๐๐" in t for t in pages)
+    assert all(names[1] in t and not any(n in t for i, n in enumerate(names) if i != 1) for t in pages)
+    assert len(pages) < sum(len(m.items) for m in plan.dimensions[1].missions)
 
 
 def test_an_edit_that_moves_a_table_end_lays_out_the_tables_after_it(tmp_path, monkeypatch):
-    """A name made longer: its sheet, its มิติ's table and each table after that starts elsewhere; none before."""
+    """A name made three lines longer: its sheet, its page of its มิติ's table and the pages after it that
+    change, and the มิติ after it (its table starts elsewhere); nothing before."""
+    plan, _ = load(ROOT / "examples" / "anticorruption.yaml")
+    old = plan.dimensions[1].missions[0].items[0].name
+    new = old + " (ปรับปรุงตามมติคณะกรรมการพัฒนาท้องถิ่น)" * 3
+    texts = _laid_out_again(tmp_path, monkeypatch, old, new)
+    assert sum("ลำดับที่" in t and new in t for t in texts) == 1
+    tables = [t for t in texts if "ลำดับที่" not in t]
+    assert tables and new in tables[0]
+    # nothing of มิติ ๑ is laid out again: its heading, its pages (their first cells name it)
+    first = plan.dimensions[0].title
+    assert not any(t.startswith("Para(text='มิติที่ ๑") or first in t for t in tables if "สรุปจำนวน" not in t[:60])
+    assert any(t.startswith("Para(text='มิติที่ ๓") for t in tables)  # มิติ ๓ starts elsewhere
+
+
+def test_an_edit_that_keeps_its_page_lays_out_that_page_alone(tmp_path, monkeypatch):
+    """A name made a little longer, its page still ending with the same row: that page, and nothing after it."""
     plan, _ = load(ROOT / "examples" / "anticorruption.yaml")
     old = plan.dimensions[1].missions[0].items[0].name
     texts = _laid_out_again(tmp_path, monkeypatch, old, old + " (ปรับปรุง)")
-    assert sum("ลำดับที่" in t and old + " (ปรับปรุง)" in t for t in texts) == 1
     tables = [t for t in texts if "ลำดับที่" not in t]
-    assert tables and tables[0].startswith("Para(text='มิติที่ ๒") and old + " (ปรับปรุง)" in tables[0]
-    assert all(t.startswith(("Para(text='มิติที่ ๓", "Para(text='มิติที่ ๔", "Para(text='สรุปจำนวน")) for t in tables[1:])
-    assert len(texts) == 1 + len(tables)
+    assert tables and all(old + " (ปรับปรุง)" in t for t in tables)
 
 
 def test_contents_links_and_one_font_subset_per_face(tmp_path):

@@ -15,12 +15,15 @@ starts with a forced break. WeasyPrint is left no break to choose.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
-from ..document import Para, Table
+from ..document import Cell, Para, Table
 from ..tablelayout import PT_PER_CM, Measure
 
+#: what a merged cell carried onto a new page says after its text
+CONTINUED = "(ต่อ)"
 #: a row cut at a page foot shows at least this many lines on each side of the cut
 MIN_LINES = 2
 #: room kept free at a page foot, in px: rounding in the layout
@@ -73,6 +76,14 @@ class Plan:
     cuts: dict = field(default_factory=dict)  # key → {row: ((cell texts of part 0), (… of part 1), …)}
     forced: dict = field(default_factory=dict)  # key → {(row, part)}
     tables: set = field(default_factory=set)  # keys
+
+
+def continued(cell: Cell) -> Cell:
+    """Return ``cell`` as it reads on a continuation page: its text followed by "(ต่อ)"."""
+    paras = cell.paras[:1]
+    if paras and paras[0].text:
+        paras = (dataclasses.replace(paras[0], text=f"{paras[0].full_text} {CONTINUED}", number="", anchor=""),)
+    return dataclasses.replace(cell, paras=paras)
 
 
 def _line_text(line) -> str:

@@ -33,6 +33,7 @@ from ..errors import RenderError
 from ..fonts import FontSet, find_fonts, project_root
 from ..thai import CLOSING, OPENING, segment
 from . import pages, weasy
+from .pages import CONTINUED, continued  # noqa: F401 (CONTINUED: the agreement test reads it here)
 from .pages import descendants as _descendants
 
 ZWSP = "\u200b"
@@ -90,24 +91,12 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-#: what a merged cell carried onto a new page says after its text
-CONTINUED = "(ต่อ)"
-
-
 @dataclass(frozen=True)
 class HtmlCell:
     """A body cell as the template writes it, with the rows it spans on its page."""
 
     cell: Cell
     rowspan: int = 1
-
-
-def continued(cell: Cell) -> Cell:
-    """Return ``cell`` as it reads on a continuation page: its text followed by "(ต่อ)"."""
-    paras = cell.paras[:1]
-    if paras and paras[0].text:
-        paras = (dataclasses.replace(paras[0], text=f"{paras[0].full_text} {CONTINUED}", number="", anchor=""),)
-    return dataclasses.replace(cell, paras=paras)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,17 @@ The ส่วนที่ ๒ matrix is cut too, before each มิติ's head
 from page to page, so such a piece (:attr:`Piece.flows`) is laid out after
 the piece before it, starting as far down its first page as that piece's
 content ended (render_html's ``offset``), and its first page is drawn over
-that piece's last page in the merge. Its cache key holds that offset: an
-edit to one มิติ lays out the tables after it again only when its table
-ends elsewhere (the matrix's column widths come in whole steps,
-tablelayout.STEP_CM, so renaming an item moves none of them). Each มิติ's
-merged cells are cut where its own pages break, found in passes over its
-table alone; laid out whole, the passes over all the tables at once need
-not settle (one table's cuts move the next one's breaks), and there the
-pieces give the better pages.
+that piece's last page in the merge. A มิติ's table is then laid out one
+page at a time (render/tablepages.py), each page a piece of its own found
+by trials cached by their content: an edit to one item lays out again the
+page that holds it, and the pages after it only when its page now ends
+elsewhere (the matrix's column widths come in whole steps,
+tablelayout.STEP_CM, so renaming an item moves none of them). A flowing
+piece that is not one table with merged cells is laid out whole, its
+merged cells cut where its own pages break, found in passes
+(render/pdf.py); laid out whole, the passes over all the tables at once
+need not settle (one table's cuts move the next one's breaks), and there
+the pieces give the better pages.
 
 Pieces carry no page numbers: those depend on every piece before. Once the
 pieces' page counts are known, the สารบัญ piece is laid out with its page
@@ -55,6 +58,7 @@ from ..document import Document, Para, Table, Toc
 from ..errors import RenderError
 from ..fonts import FontSet
 from ..thai import Numerals
+from . import tablepages
 from .cache import Entry, RenderCache, digest_of, environment, kept, library_version
 
 #: fewer pieces to lay out than this are laid out in this process (a pool costs more than it saves)
@@ -373,7 +377,8 @@ def lay_out(
     The pieces that start a page are laid out in ``jobs`` processes; meanwhile
     this process lays out each flowing piece once the piece before it is done
     (its key holds where that piece ended: an edit that does not move the end
-    of a มิติ's table lays out no other มิติ).
+    of a มิติ's table lays out no other มิติ), a มิติ's table page by page
+    (render/tablepages.py): the book's pieces then hold each of its pages.
     """
     pieces = split(document)
     jobs = render_jobs() if jobs is None else jobs
@@ -386,16 +391,23 @@ def lay_out(
     # the piece a run of flowing pieces goes on from is laid out here, first: they wait for it
     heads = {i - 1 for i, p in enumerate(pieces) if p.flows and not pieces[i - 1].flows}
     todo = [i for i in keys if entries[i] is None and i not in heads]
+    paged: dict[int, list[tuple[Piece, Entry]]] = {}  # a flowing piece's table, page by page
     with _rendering([(pieces[i], fonts, root, ()) for i in todo], jobs) as results:
         pending = dict(zip(todo, results))
         for i, piece in enumerate(pieces):
             if not piece.flows:
                 continue
-            before = entries[i - 1]
+            before = paged[i - 1][-1][1] if i - 1 in paged else entries[i - 1]
             if before is None:  # a head
                 before = entries[i - 1] = render_piece(pieces[i - 1], fonts, root)
                 cache.put(keys[i - 1], before)
             offset = tuple(before.facts["end"])
+            if tablepages.pageable(piece):
+                try:
+                    paged[i] = tablepages.lay_out_table(piece, fonts, root, offset, cache)
+                    continue
+                except tablepages.NotPaged:
+                    pass
             key = piece_key(piece, fonts, root, offset=offset)
             entries[i] = cache.get(key)
             if entries[i] is None:
@@ -404,6 +416,9 @@ def lay_out(
         for i, result in pending.items():
             entries[i] = result.result()
             cache.put(keys[i], entries[i])
+    if paged:
+        laid = [paged.get(i, [(p, e)]) for i, (p, e) in enumerate(zip(pieces, entries))]
+        pieces, entries = [p for run in laid for p, _ in run], [e for run in laid for _, e in run]
     return PiecedBook(document, pieces, entries, fonts, root, cache)
 
 
