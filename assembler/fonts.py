@@ -6,6 +6,7 @@ installed wrap the same way. The DOCX names the family Thai offices have.
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,15 +42,22 @@ class FontSet:
         others the Windows ascent + descent. The PDF uses this line height so
         it paginates like the DOCX at "single" spacing.
         """
-        from fontTools.ttLib import TTFont
+        stat = self.regular.stat()
+        return _line_em(self.regular, stat.st_size, stat.st_mtime)
 
-        with TTFont(self.regular, lazy=True) as font:
-            os2, upem = font["OS/2"], font["head"].unitsPerEm
-            if os2.fsSelection & (1 << 7):
-                height = os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap
-            else:
-                height = os2.usWinAscent + os2.usWinDescent
-        return round(height / upem, 3)
+
+@functools.lru_cache(maxsize=8)
+def _line_em(path: Path, size: int, mtime: float) -> float:
+    """Return :attr:`FontSet.line_em` of the font file at ``path`` (read once per process while unchanged)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        os2, upem = font["OS/2"], font["head"].unitsPerEm
+        if os2.fsSelection & (1 << 7):
+            height = os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap
+        else:
+            height = os2.usWinAscent + os2.usWinDescent
+    return round(height / upem, 3)
 
 
 # (css family, DOCX family, regular file, bold file), first found wins

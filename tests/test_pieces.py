@@ -11,11 +11,12 @@ import pytest
 from PIL import Image, ImageChops
 
 from assembler.build import build
-from assembler.document import Toc
+from assembler.document import Table, Toc, grid
 from assembler.fonts import find_fonts, project_root
 from assembler.loading import load
 from assembler.render import pdf as whole, pieces, tablepages
 from assembler.render.cache import RenderCache
+from assembler.render.pages import CONTINUED
 from assembler.view import build_document
 
 from .conftest import ROOT
@@ -84,16 +85,37 @@ def test_pieces_give_the_pages_of_the_whole_layout(name, thai_digits, tmp_path):
     assert differing == []
 
 
-def test_cached_and_uncached_books_are_byte_identical(tmp_path):
-    source = ROOT / "examples" / "operations-2566.yaml"
+@pytest.mark.parametrize("name", ["operations-2566.yaml", "anticorruption.yaml"])
+def test_cached_and_uncached_books_are_byte_identical(tmp_path, name):
+    """(The anti-corruption book's มิติ tables are laid out page by page, from trials: render/tablepages.py.)"""
+    source = ROOT / "examples" / name
     cold = build(source, tmp_path / "cold", ("pdf",), cache=RenderCache(tmp_path / "cache"), render_jobs=2)
     first = cold.outputs[0].read_bytes()
     warm_cache = RenderCache(tmp_path / "cache")
     build(source, tmp_path / "warm", ("pdf",), cache=warm_cache, render_jobs=1)
     assert warm_cache.misses == 0 and warm_cache.hits > 0
     off = build(source, tmp_path / "off", ("pdf",), cache=RenderCache(None), render_jobs=1)
-    assert (tmp_path / "warm" / "operations-2566.pdf").read_bytes() == first
+    assert (tmp_path / "warm" / source.with_suffix(".pdf").name).read_bytes() == first
     assert off.outputs[0].read_bytes() == first
+
+
+def test_a_table_slice_carries_its_merged_cells_over():
+    """A page's rows of a มิติ table: cells merged from above start again with "(ต่อ)", none reaches past
+    the last row, and every row still fills every column."""
+    document = document_of("anticorruption.yaml")
+    table = next(b for s in document.sections for b in s.blocks
+                 if isinstance(b, Table) and b.style == "matrix" and any(c.rowspan > 2 for r in b.body for c in r))
+    start, end = 2, 5
+    part = tablepages.slice_table(table, start, end)
+    assert len(part.body) == end - start + 1
+    lines = grid(part, part.body)
+    assert all(sum(c.colspan for c, _ in line) == len(table.columns) for line in lines)
+    carried = [c for c, cont in grid(table, table.body)[start] if cont]
+    assert carried  # the มิติ (and ภารกิจ) cells of row 2 began above it
+    texts = [c.paras[0].text for c in part.body[0][:len(carried)]]
+    assert all(t.endswith(CONTINUED) for t in texts), texts
+    assert all(r + c.rowspan <= len(part.body) for r, row in enumerate(part.body) for c in row)
+    assert set(part.keep_with_previous) <= set(range(1, len(part.body)))
 
 
 def _laid_out_again(tmp_path, monkeypatch, old: str, new: str) -> list[str]:

@@ -141,7 +141,7 @@ def _file_digest(path: Path, size: int, mtime: float) -> str:
 def digest_of(path: Path) -> str:
     """Return the sha256 of a file's bytes (computed once per process while it is unchanged)."""
     stat = path.stat()
-    return _file_digest(path.resolve(), stat.st_size, stat.st_mtime)
+    return _file_digest(path.absolute(), stat.st_size, stat.st_mtime)
 
 
 @lru_cache(maxsize=4)

@@ -58,16 +58,17 @@ def pageable(piece) -> bool:
     )
 
 
-def slice_table(table: Table, start: int, end: int) -> Table:
+def slice_table(table: Table, start: int, end: int, lines: list | None = None) -> Table:
     """Return body rows ``start``..``end`` of ``table`` as a table of their own.
 
     A merged cell reaching above ``start`` is written in row ``start`` with
     "(ต่อ)" after its text (pages.continued), one reaching below ``end`` ends there.
+    ``lines``: the table's ``grid`` of its body, when the caller has it.
     """
     from .pages import continued
 
     rows = []
-    lines = grid(table, table.body)
+    lines = lines if lines is not None else grid(table, table.body)
     started: dict[int, int] = {}
     for r in range(len(table.body)):
         for cell, cont in lines[r]:
@@ -90,11 +91,12 @@ def slice_table(table: Table, start: int, end: int) -> Table:
     return dataclasses.replace(table, body=tuple(rows), keep_with_previous=keep, break_before=False)
 
 
-def trial_document(piece, start: int, end: int) -> Document:
+def trial_document(piece, start: int, end: int, lines: list | None = None) -> Document:
     """Return the document of a trial: the piece's headings (on its first page) and rows ``start``..``end``."""
     section = piece.section
     table = section.blocks[-1]
-    blocks = (*section.blocks[:-1], slice_table(table, start, end)) if start == 0 else (slice_table(table, start, end),)
+    sliced = slice_table(table, start, end, lines)
+    blocks = (*section.blocks[:-1], sliced) if start == 0 else (sliced,)
     return dataclasses.replace(piece.document, sections=(dataclasses.replace(section, blocks=blocks),))
 
 
@@ -214,13 +216,13 @@ def _cell_need(cell) -> float:
     return bottom - cell.position_y + cell.style["padding_bottom"].value + cell.border_bottom_width
 
 
-def _own_need(table: Table, row: int, cells) -> float | None:
+def _own_need(lines: list, row: int, cells) -> float | None:
     """Return what body ``row`` needs for the cells it does not share with other rows, from a trial's
     ``next_cells`` (where the trial cut the merged cells before it, they span that row alone)."""
-    if cells is None or row >= len(table.body):
+    if cells is None or row >= len(lines):
         return None
     shared, col = set(), 0
-    for cell, cont in grid(table, table.body)[row]:
+    for cell, cont in lines[row]:
         if cont or cell.rowspan > 1:
             shared.update(range(col, col + cell.colspan))
         col += cell.colspan
@@ -240,9 +242,10 @@ def _line_and_pad(row) -> tuple[float, float]:
     return 0.0, 0.0
 
 
-def estimate_lines(table: Table, size_pt: float) -> list[int]:
+def estimate_lines(table: Table, size_pt: float, lines: list) -> list[int]:
     """Return, for each body row, how many lines its tallest own cell takes, estimated from the font's
-    widths (words filled into lines as a line breaker does; a word wider than its cell counts whole)."""
+    widths (words filled into lines as a line breaker does; a word wider than its cell counts whole).
+    ``lines``: the table's ``grid`` of its body."""
     regular, bold = book_metrics()
     measure = Measure(size_pt, table.padding_pt)
     space = regular.width_em(" ") * size_pt
@@ -250,7 +253,7 @@ def estimate_lines(table: Table, size_pt: float) -> list[int]:
     starts = [0.0]
     for w in table.columns:
         starts.append(starts[-1] + w)
-    for line in grid(table, table.body):
+    for line in lines:
         most, col = 1, 0
         for cell, cont in line:
             if not cont and cell.rowspan == 1:
@@ -300,7 +303,8 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
     table = piece.section.blocks[-1]
     size = table.font_size_pt or piece.document.table_font_size_pt
     n = len(table.body)
-    lines = estimate_lines(table, size)
+    grid_lines = grid(table, table.body)
+    lines = estimate_lines(table, size, grid_lines)
     # a first guess of a body line and of a row's rules and padding, until a trial measures them
     line = size * PX_PER_PT * table.line_height * 1.5
     pad = 3.5 * PX_PER_PT
@@ -313,7 +317,7 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
         best = None
 
         def trial(end: int) -> Entry:
-            document = trial_document(piece, start, min(end + 1, n - 1))
+            document = trial_document(piece, start, min(end + 1, n - 1), grid_lines)
             cut = end + 1 - start if end + 1 < n else None
             key = trial_key(document, cut, offset if first else None, fonts, root)
             entry = cache.get(key)
@@ -334,7 +338,7 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
             last = start + facts["last"]
             if last == end and entry.pdf:
                 best = (end, entry)
-                need = _own_need(table, end + 1, facts["next_cells"])
+                need = _own_need(grid_lines, end + 1, facts["next_cells"])
                 if end + 1 < n and end + 1 not in tried and need is not None and need <= facts["room"] + facts["give"] - EPSILON:
                     end += 1  # row end + 1 may fit with the merged cells cut after it
                     continue
@@ -354,7 +358,7 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
         # the next page's body rows start under the repeated header, at the page's top
         facts = tried[end]
         capacity = facts["capacity"] if not first else facts["page_height"] - facts["header"]
-        document = trial_document(piece, start, end)
+        document = trial_document(piece, start, end, grid_lines)
         out.append((Piece(document, flows=first), entry))
         start = end + 1
     return out
