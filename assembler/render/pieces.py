@@ -670,6 +670,17 @@ def _subset(path: Path, gids: tuple[int, ...]) -> bytes:
     return buffer.getvalue()
 
 
+def _postscript_name(path: Path, cache: RenderCache) -> str:
+    """Return the PostScript name of the font file at ``path`` (kept in the cache: no font is read again)."""
+    def read() -> bytes:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True) as font:
+            return str(font["name"].getDebugName(6)).encode()
+
+    return kept(("postscript name", digest_of(path)), read, cache).decode()
+
+
 def _one_subset_per_font(out, fonts: FontSet, cache: RenderCache) -> None:
     """Point every piece's copy of a face at one subset of that face holding all the glyphs the book uses.
 
@@ -677,12 +688,7 @@ def _one_subset_per_font(out, fonts: FontSet, cache: RenderCache) -> None:
     glyph numbers (retain_gids), so one subset of the original font with the
     union of those glyphs serves every piece.
     """
-    from fontTools.ttLib import TTFont
-
-    originals = {}
-    for path in (fonts.regular, fonts.bold):
-        font = TTFont(io.BytesIO(path.read_bytes()), lazy=True)
-        originals[str(font["name"].getDebugName(6))] = path
+    originals = {_postscript_name(path, cache): path for path in (fonts.regular, fonts.bold)}
     groups: dict[str, list] = {}
     seen = set()
     walked = set()
@@ -703,8 +709,7 @@ def _one_subset_per_font(out, fonts: FontSet, cache: RenderCache) -> None:
         descriptors = [m.DescendantFonts[0].FontDescriptor for m in members]
         if any("/FontFile2" not in d for d in descriptors):
             continue
-        sample = TTFont(io.BytesIO(descriptors[0].FontFile2.read_bytes()), lazy=True)
-        path = originals.get(str(sample["name"].getDebugName(6)))
+        path = originals.get(base.lstrip("/").rpartition("+")[2])  # WeasyPrint names a subset "/TAG+PostScriptName"
         if path is None:
             continue  # not one of the book's fonts (a fallback): each piece keeps its own
         gids = tuple(sorted(set().union(*(_advances(m) for m in members)) | {0}))
