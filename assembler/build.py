@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +16,7 @@ from .batch import FORMATS
 from .checks import check
 from .document import Document, Toc
 from .errors import Problem, RenderError, ValidationFailed, simple
-from .fonts import find_fonts, project_root
+from .fonts import FontSet, find_fonts, project_root
 from .books import BOOKS
 from .loading import load
 from . import thai
@@ -36,6 +39,9 @@ class BuildResult:
     pages: int = 0
     #: sha256 of the records file's bytes the book was built from
     digest: str = ""
+    #: the DOCX was rendered in a child process while the PDF was laid out (its สารบัญ's page numbers
+    #: guessed right from the book's last build), not after the PDF
+    docx_in_child: bool = False
 
 
 def validate(path: Path) -> list[Problem]:
@@ -61,6 +67,12 @@ def with_page_numbers(document: Document, anchor_pages: dict[str, int]) -> Docum
     return dataclasses.replace(document, sections=tuple(sections))
 
 
+def toc_anchors(document: Document) -> set[str]:
+    """Return the anchors whose page numbers the document's สารบัญ prints (what :func:`with_page_numbers` reads)."""
+    return {e.anchor for section in document.sections for block in section.blocks if isinstance(block, Toc)
+            for e in block.entries}
+
+
 def build(
     path: Path,
     out_dir: Path,
@@ -78,6 +90,13 @@ def build(
     The PDF is laid out piece by piece (render/pieces.py) in ``render_jobs``
     processes (None: as many as there are cores), with the pieces kept in
     ``cache`` (None: the default render cache, render/cache.py).
+
+    The DOCX's สารบัญ prints the PDF's page numbers. With more than one
+    process allowed and no other thread running, the DOCX is rendered in a
+    forked child while the PDF is laid out, with the page numbers the book's
+    last build found (kept in the cache); it is taken only if the layout
+    gives the same numbers, else rendered here afterwards: the same bytes
+    either way.
     """
     from .render import pieces
     from .render.cache import default_cache
@@ -100,18 +119,40 @@ def build(
     known = _remember_words(cache, words)
     thai.start_recording()
     document = build_document(plan, thai_digits, chosen)
-    # the DOCX's สารบัญ takes its page numbers from the pieces' layout (or the cache's)
-    book = pieces.lay_out(document, fonts, project_root(), cache, render_jobs).finish()
-    result.pages = book.page_count
-    blobs: dict[str, bytes] = {}
-    if "pdf" in formats:
-        blobs["pdf"] = book.pdf()
+    wanted = toc_anchors(document)
+    anchors = guessed = child = None
     if "docx" in formats:
-        from .render.docx import render_docx
+        anchors = pieces.anchors_key(path, project_root(), chosen, document.thai_digits)
+        guessed = _last_pages(cache, anchors, wanted)
+    jobs = pieces.render_jobs() if render_jobs is None else render_jobs
+    try:
+        # (a process running threads, the service, does not fork)
+        if guessed is not None and jobs > 1 and threading.active_count() == 1:
+            child = DocxChild.start(document, guessed, fonts)
+        # the DOCX's สารบัญ takes its page numbers from the pieces' layout (or the cache's)
+        book = pieces.lay_out(document, fonts, project_root(), cache, render_jobs).finish()
+        result.pages = book.page_count
+        pages = {a: book.anchor_pages[a] for a in wanted}
+        if child is not None and child.guessed != pages:
+            child.stop()  # its numbers are wrong: the merge gets its core
+        blobs: dict[str, bytes] = {}
+        if "pdf" in formats:
+            blobs["pdf"] = book.pdf()
+        if "docx" in formats:
+            docx = child.take() if child is not None else None
+            result.docx_in_child = docx is not None
+            if docx is None:
+                from .render.docx import render_docx
 
-        blobs["docx"] = render_docx(with_page_numbers(document, book.anchor_pages), fonts)
+                docx = render_docx(with_page_numbers(document, book.anchor_pages), fonts)
+            blobs["docx"] = docx
+    finally:
+        if child is not None:
+            child.stop()
     if thai.memo_size() > known:
         cache.put(words, Entry(json.dumps(thai.memo_state(), ensure_ascii=False).encode(), {"kind": "words"}))
+    if anchors is not None and pages != guessed:
+        cache.put(anchors, Entry(json.dumps(pages, sort_keys=True).encode(), {"kind": "anchors"}))
     if cache.misses:  # something was added: keep the folder under its limit
         cache.prune()
     stem = path.stem if chosen is None else "-".join((path.stem, *chosen))
@@ -134,6 +175,98 @@ def _remember_words(cache: "RenderCache", key: str) -> int:
     except ValueError:
         return -1
     return thai.memo_size()
+
+
+def _last_pages(cache: "RenderCache", key: str, wanted: set[str]) -> dict[str, int] | None:
+    """Return the page numbers of the ``wanted`` anchors the book's last build kept in the cache (None: unknown)."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    try:
+        pages = json.loads(entry.pdf)
+    except ValueError:
+        return None
+    if not isinstance(pages, dict) or pages.keys() != wanted or not all(type(p) is int for p in pages.values()):
+        return None
+    return pages
+
+
+class DocxChild:
+    """A DOCX rendered in a forked child process, with page numbers guessed before the layout gives them.
+
+    The child writes the DOCX and the word cuts it asked for (this process
+    keeps them for the book, see thai.memo_state) to an unnamed temporary
+    file and ends without running exit handlers; it prints nothing, and its
+    failure only means the DOCX is rendered here.
+    """
+
+    def __init__(self, pid: int, out, guessed: dict[str, int]):
+        self.pid: int | None = pid
+        self.out = out
+        self.guessed = guessed
+
+    @classmethod
+    def start(cls, document: Document, guessed: dict[str, int], fonts: FontSet) -> "DocxChild | None":
+        """Fork the child (None: it could not be started)."""
+        try:
+            out = tempfile.TemporaryFile()  # no name: nothing to remove, whoever is killed
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            out.close()
+            return None
+        if pid:
+            return cls(pid, out, guessed)
+        code = 1
+        try:
+            gc.freeze()  # what it inherits is never walked by its collections (nor copied for them)
+            thai.start_recording()  # (its own answers only)
+            from .render.docx import render_docx
+
+            docx = render_docx(with_page_numbers(document, guessed), fonts)
+            words = json.dumps(thai.memo_state(), ensure_ascii=False).encode()
+            data = memoryview(b"".join([len(docx).to_bytes(8, "big"), len(words).to_bytes(8, "big"), docx, words]))
+            while data:
+                data = data[os.write(out.fileno(), data):]
+            code = 0
+        finally:
+            os._exit(code)
+
+    def take(self) -> bytes | None:
+        """Wait for the child; return its DOCX (None: it failed), keeping its word cuts."""
+        if self.pid is None:
+            return None
+        try:
+            _, status = os.waitpid(self.pid, 0)
+            done = os.waitstatus_to_exitcode(status) == 0
+        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): the file's length tells
+            done = True
+        self.pid = None
+        if not done:
+            return None
+        self.out.seek(0)
+        blob = self.out.read()
+        size, words = int.from_bytes(blob[:8], "big"), int.from_bytes(blob[8:16], "big")
+        if len(blob) < 16 or len(blob) != 16 + size + words:
+            return None
+        try:
+            thai.remember(json.loads(blob[16 + size:]), asked=True)
+        except ValueError:
+            return None
+        return blob[16:16 + size]
+
+    def stop(self) -> None:
+        """End the child if it still runs (its result unwanted), reap it, close its file."""
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.pid = None
+        self.out.close()
 
 
 def chosen_parts(path: Path, book: str, names: tuple[str, ...]) -> tuple[str, ...]:

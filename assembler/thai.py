@@ -150,8 +150,12 @@ def memo_size() -> int:
     return sum(len(answers) for answers in _MEMO.values())
 
 
-def remember(state: dict) -> None:
-    """Take answers from :func:`memo_state` of an earlier process (entries of another shape are ignored)."""
+def remember(state: dict, asked: bool = False) -> None:
+    """Take answers from :func:`memo_state` of an earlier process (entries of another shape are ignored).
+
+    ``asked``: they were asked for this book (by a child process rendering part
+    of it, build.py), so :func:`memo_state` gives them too.
+    """
     for kind, answers in state.items():
         memo = _MEMO.get(kind)
         if memo is None or not isinstance(answers, list):
@@ -163,6 +167,10 @@ def remember(state: dict) -> None:
                     memo.setdefault(text, value)
                 elif isinstance(value, list) and all(isinstance(w, str) for w in value) and "".join(value) == text:
                     memo.setdefault(text, tuple(value))
+                else:
+                    continue
+                if asked and _ASKED is not None:
+                    _ASKED.add((kind, text))
 
 
 class WordList(Trie):

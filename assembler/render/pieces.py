@@ -126,6 +126,12 @@ def words_key(path: Path, root: Path) -> str:
     return hashlib.sha256(f"planbook words 1\n{environment(root)}\n{path.resolve()}".encode()).hexdigest()
 
 
+def anchors_key(path: Path, root: Path, *facts) -> str:
+    """Return the cache key of the สารบัญ's page numbers a records file's last build found (see build.py);
+    ``facts``: what else moves them (the parts chosen, the digits)."""
+    return hashlib.sha256(f"planbook anchors 1\n{environment(root)}\n{path.resolve()}\n{facts!r}".encode()).hexdigest()
+
+
 def _key(kind: str, fonts: FontSet, root: Path, *facts) -> str:
     """Return a cache key: a hash of ``facts`` and of all that lays out (source, templates, fonts, libraries)."""
     digest = hashlib.sha256(f"planbook {kind}\n{environment(root)}\n".encode())
