@@ -127,7 +127,7 @@ def build(
     jobs = pieces.render_jobs() if render_jobs is None else render_jobs
     try:
         # (a process running threads, the service, does not fork)
-        if guessed is not None and jobs > 1 and threading.active_count() == 1:
+        if guessed is not None and jobs > 1 and not other_threads():
             child = DocxChild.start(document, guessed, fonts)
         # the DOCX's สารบัญ takes its page numbers from the pieces' layout (or the cache's)
         book = pieces.lay_out(document, fonts, project_root(), cache, render_jobs).finish()
@@ -175,6 +175,11 @@ def _remember_words(cache: "RenderCache", key: str) -> int:
     except ValueError:
         return -1
     return thai.memo_size()
+
+
+def other_threads() -> int:
+    """Return how many threads run besides this one (a process running others does not fork)."""
+    return threading.active_count() - 1
 
 
 def _last_pages(cache: "RenderCache", key: str, wanted: set[str]) -> dict[str, int] | None:
