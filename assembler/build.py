@@ -5,6 +5,7 @@ import dataclasses
 import gc
 import json
 import os
+import select
 import signal
 import tempfile
 import threading
@@ -205,6 +206,10 @@ class DocxChild:
     failure only means the DOCX is rendered here.
     """
 
+    #: how long the child is waited for once this process is done with the PDF (then it is killed:
+    #: stuck, it holds a lock it copied held)
+    PATIENCE = 60.0
+
     def __init__(self, pid: int, out, guessed: dict[str, int]):
         self.pid: int | None = pid
         self.out = out
@@ -241,7 +246,7 @@ class DocxChild:
 
     def take(self) -> bytes | None:
         """Wait for the child; return its DOCX (None: it failed), keeping its word cuts."""
-        if self.pid is None:
+        if self.pid is None or not self._ended(self.PATIENCE):
             return None
         try:
             _, status = os.waitpid(self.pid, 0)
@@ -261,6 +266,17 @@ class DocxChild:
         except ValueError:
             return None
         return blob[16:16 + size]
+
+    def _ended(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the child to end; return whether it did (or cannot be watched)."""
+        try:
+            watch = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):  # not Linux (waitpid waits), or reaped already
+            return True
+        try:
+            return bool(select.select([watch], [], [], timeout)[0])
+        finally:
+            os.close(watch)
 
     def stop(self) -> None:
         """End the child if it still runs (its result unwanted), reap it, close its file."""

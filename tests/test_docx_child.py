@@ -150,6 +150,27 @@ def test_a_failed_child_leaves_the_docx_to_this_process(records, tmp_path, monke
     assert outputs(tmp_path / "again") == outputs(tmp_path / "first")
 
 
+def test_a_stuck_child_is_killed(records, tmp_path, monkeypatch, started):
+    import time
+
+    import assembler.render.docx as docx
+
+    cache = RenderCache(tmp_path / "cache")
+    build(records, tmp_path / "first", cache=cache, render_jobs=2)
+    parent, real = os.getpid(), docx.render_docx
+
+    def stuck_in_a_child(*args):
+        if os.getpid() != parent:
+            time.sleep(600)
+        return real(*args)
+
+    monkeypatch.setattr(docx, "render_docx", stuck_in_a_child)
+    monkeypatch.setattr(building.DocxChild, "PATIENCE", 0.2)
+    result = build(records, tmp_path / "again", cache=cache, render_jobs=2)
+    assert len(started) == 1 and not result.docx_in_child and started.all_reaped()
+    assert outputs(tmp_path / "again") == outputs(tmp_path / "first")
+
+
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
 def test_a_failed_pdf_ends_the_child(records, tmp_path, monkeypatch, started, error):
     cache = RenderCache(tmp_path / "cache")
