@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,21 +51,36 @@ BOLD_STYLES = frozenset({"cell-bold", "cell-bold-center", "cell-bold-right", "ce
 _LETTER = re.compile(r"[\u0e01-\u0e4f A-Za-z]")
 
 
+class _CharWidths(dict):
+    """Character → advance in em, each looked up once (combining marks and format characters: 0)."""
+
+    def __init__(self, advances: dict[int, float], default: float):
+        super().__init__()
+        self.advances, self.default = advances, default
+
+    def __missing__(self, ch: str) -> float:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Cf"):
+            width = 0.0
+        else:
+            width = self.advances.get(ord(ch), self.default)
+        self[ch] = width
+        return width
+
+
 @dataclass(frozen=True)
 class FontMetrics:
     """Advance widths of one font face, in em."""
 
     advances: dict[int, float]
     default: float
+    chars: _CharWidths = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "chars", _CharWidths(self.advances, self.default))
 
     def width_em(self, text: str) -> float:
         """Return the advance width of ``text`` in em (combining marks add nothing)."""
-        total = 0.0
-        for ch in text:
-            if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Cf"):
-                continue
-            total += self.advances.get(ord(ch), self.default)
-        return total
+        return sum(map(self.chars.__getitem__, text), 0.0)
 
 
 @lru_cache(maxsize=4)

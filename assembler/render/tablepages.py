@@ -283,14 +283,14 @@ def _fill(text: str, width: float, font, size_pt: float, space: float) -> int:
 
 
 def estimate_rows(lines: list[int], start: int, room: float, line: float, pad: float) -> int:
-    """Return the last row from ``start`` that fits in ``room`` px, estimated (at least ``start``)."""
+    """Return the last row from ``start`` that fits in ``room`` px, estimated (``start - 1``: none)."""
     used, r = 0.0, start
     while r < len(lines):
         used += pad + lines[r] * line
         if used > room:
             break
         r += 1
-    return max(start, r - 1)
+    return r - 1
 
 
 def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> list[tuple]:
@@ -329,7 +329,7 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
         if capacity is None:  # the first page: its room is known once a trial has been laid out
             end = min(n - 1, start + 7)
         else:
-            end = estimate_rows(lines, start, capacity, line, pad)
+            end = max(start, estimate_rows(lines, start, capacity, line, pad))
         for _ in range(MAX_TRIALS):
             entry = trial(end)
             facts = entry.facts
@@ -348,8 +348,7 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
                     break
                 end = last
             else:  # row end + 1 fit as well: estimate how many more do
-                end = estimate_rows(lines, last + 1, facts["room"], line, pad) if last + 1 < n else last
-                end = max(end, last)
+                end = max(last, estimate_rows(lines, last + 1, facts["room"], line, pad))
             if end in tried:
                 break
         if best is None:
