@@ -297,26 +297,37 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
     """Return the pages of a flowing piece's table as (Piece, Entry) pairs, laid out or from ``cache``.
 
     Raises :class:`NotPaged` when the table cannot be cut into pages (the caller lays it out whole).
+    The pages found are kept under the whole table's key too: the table again, starting where it
+    did, takes one lookup a page.
     """
-    from .pieces import Piece
+    from .pieces import Piece, _key
 
     table = piece.section.blocks[-1]
-    size = table.font_size_pt or piece.document.table_font_size_pt
     n = len(table.body)
     grid_lines = grid(table, table.body)
+    # the table laid out before, the same, where it started: its pages' right trials, looked up directly
+    whole = _key("table pages 1", fonts, root, offset, piece.document)
+    known = cache.get(whole)
+    if known is not None:
+        pages = [(start, end, cache.get(key)) for start, end, key in known.facts["pages"]]
+        if all(entry is not None for _, _, entry in pages):
+            return [(Piece(trial_document(piece, start, end, grid_lines), flows=start == 0), entry)
+                    for start, end, entry in pages]
+    size = table.font_size_pt or piece.document.table_font_size_pt
     lines = estimate_lines(table, size, grid_lines)
     # a first guess of a body line and of a row's rules and padding, until a trial measures them
     line = size * PX_PER_PT * table.line_height * 1.5
     pad = 3.5 * PX_PER_PT
     capacity = None
     out = []
+    found = []  # each page: its first and last row, its right trial's key
     start = 0
     while start < n:
         first = start == 0
         tried: dict[int, dict] = {}
         best = None
 
-        def trial(end: int) -> Entry:
+        def trial(end: int) -> tuple[Entry, str]:
             document = trial_document(piece, start, min(end + 1, n - 1), grid_lines)
             cut = end + 1 - start if end + 1 < n else None
             key = trial_key(document, cut, offset if first else None, fonts, root)
@@ -324,20 +335,20 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
             if entry is None:
                 entry = _collected(lambda: lay_out_trial(document, cut, first, offset, fonts, root))
                 cache.put(key, entry)
-            return entry
+            return entry, key
 
         if capacity is None:  # the first page: its room is known once a trial has been laid out
             end = min(n - 1, start + 7)
         else:
             end = max(start, estimate_rows(lines, start, capacity, line, pad))
         for _ in range(MAX_TRIALS):
-            entry = trial(end)
+            entry, key = trial(end)
             facts = entry.facts
             tried[end] = facts
             line, pad = facts["line"] or line, facts["pad"] or pad
             last = start + facts["last"]
             if last == end and entry.pdf:
-                best = (end, entry)
+                best = (end, entry, key)
                 need = _own_need(grid_lines, end + 1, facts["next_cells"])
                 if end + 1 < n and end + 1 not in tried and need is not None and need <= facts["room"] + facts["give"] - EPSILON:
                     end += 1  # row end + 1 may fit with the merged cells cut after it
@@ -353,11 +364,13 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
                 break
         if best is None:
             raise NotPaged
-        end, entry = best
+        end, entry, key = best
         # the next page's body rows start under the repeated header, at the page's top
         facts = tried[end]
         capacity = facts["capacity"] if not first else facts["page_height"] - facts["header"]
         document = trial_document(piece, start, end, grid_lines)
         out.append((Piece(document, flows=first), entry))
+        found.append([start, end, key])
         start = end + 1
+    cache.put(whole, Entry(b"", {"pages": found}))
     return out
