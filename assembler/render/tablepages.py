@@ -217,13 +217,14 @@ def _cell_need(cell) -> float:
 
 
 def _own_need(lines: list, row: int, cells) -> float | None:
-    """Return what body ``row`` needs for the cells it does not share with other rows, from a trial's
-    ``next_cells`` (where the trial cut the merged cells before it, they span that row alone)."""
+    """Return what body ``row`` needs at the foot of a page, from a trial's ``next_cells``: all its
+    cells but those merged from the rows above (a merged cell starting there is cut after it, so its
+    whole text stands in that row; the trial measured it so)."""
     if cells is None or row >= len(lines):
         return None
     shared, col = set(), 0
     for cell, cont in lines[row]:
-        if cont or cell.rowspan > 1:
+        if cont:
             shared.update(range(col, col + cell.colspan))
         col += cell.colspan
     return max((need for x, need in cells if x not in shared), default=0.0)
