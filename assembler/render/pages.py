@@ -97,6 +97,19 @@ def descendants(box):
         yield from descendants(child)
 
 
+def row_boxes(weasy, prefix: str):
+    """Yield (page number, id, box) for each table row box of a laid-out document whose id starts with
+    ``prefix`` (the template's body rows: ``r-SECTION-BLOCK-ROW``), page by page."""
+    for number, page in enumerate(weasy.pages):
+        for box in descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if getattr(box, "element_tag", "") != "tr" or element is None:
+                continue
+            ident = element.get("id", "")
+            if ident.startswith(prefix):
+                yield number, ident, box
+
+
 def measure(weasy, prefix: str = "r-") -> SectionMeasure:
     """Return the measures of the tables of a laid-out section whose body rows have ids ``r-S-B-R``."""
     from weasyprint.formatting_structure.boxes import LineBox, TableBox

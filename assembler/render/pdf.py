@@ -237,27 +237,20 @@ class Breaks:
         shown: dict[tuple[int, int], dict[int, tuple[str, ...]]] = {}
         seen: dict[str, int] = {}
         joined: dict[tuple[int, int], set[int]] = {}
-        for number, page in enumerate(weasy.pages):
-            for box in _descendants(page._page_box):
-                element = getattr(box, "element", None)
-                if getattr(box, "element_tag", "") != "tr" or element is None:
-                    continue
-                ident = element.get("id", "")
-                if not ident.startswith(prefix):
-                    continue
-                section, block, row, *part = (int(x) for x in ident[len(prefix):].split("-"))
-                rows = pages_of.setdefault((section, block), {})
-                if number not in rows.setdefault(row, []):
-                    rows[row].append(number)
-                if part:
-                    if seen.get(ident.rsplit("-", 1)[0]) == number:  # both parts on one page: no split
-                        joined.setdefault((section, block), set()).add(row)
-                    continue
-                if ident not in seen:
-                    seen[ident] = number
-                    shown.setdefault((section, block), {})[row] = _shown_lines(box)
-                elif seen[ident] != number:
-                    cut.setdefault((section, block), set()).add(row)
+        for number, ident, box in pages.row_boxes(weasy, prefix):
+            section, block, row, *part = (int(x) for x in ident[len(prefix):].split("-"))
+            rows = pages_of.setdefault((section, block), {})
+            if number not in rows.setdefault(row, []):
+                rows[row].append(number)
+            if part:
+                if seen.get(ident.rsplit("-", 1)[0]) == number:  # both parts on one page: no split
+                    joined.setdefault((section, block), set()).add(row)
+                continue
+            if ident not in seen:
+                seen[ident] = number
+                shown.setdefault((section, block), {})[row] = _shown_lines(box)
+            elif seen[ident] != number:
+                cut.setdefault((section, block), set()).add(row)
         starts, split = {}, {}
         for key, rows in joined.items():
             split[key] = {row: None for row in rows}  # None: write the row whole again

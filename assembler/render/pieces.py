@@ -150,8 +150,50 @@ def piece_key(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...]
 # ---------------------------------------------------------------- laying out one piece
 
 
-#: pages laid out in this process since the last collection (render_piece)
+#: pages laid out in this process since the last collection (:func:`freed`)
 _uncollected = [0]
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Run the block with the cyclic collector paused.
+
+    A layout and its drawing make millions of objects that live until the
+    piece is written: the collector, run as they are made, walks them again
+    and again for nothing.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def freed(pages: int) -> None:
+    """Count ``pages`` laid out and dropped; their boxes are reference cycles, freed in one walk
+    once COLLECT_FROM_PAGES pages' are left."""
+    from .pdf import COLLECT_FROM_PAGES
+
+    _uncollected[0] += pages
+    if _uncollected[0] >= COLLECT_FROM_PAGES:
+        _uncollected[0] = 0
+        gc.collect()
+
+
+def page_facts(document: Document, pages: list, offset: tuple[float, float] | None) -> dict:
+    """Return the facts of a piece whose PDF holds the laid-out ``pages`` (see :func:`render_piece`)."""
+    declared = declared_anchors(document)
+    anchors = {}
+    for number, page in enumerate(pages):
+        for anchor in page.anchors:
+            if anchor in declared:
+                anchors.setdefault(anchor, number)
+    facts = {"pages": len(pages), "anchors": anchors, "end": _end(pages[-1])}
+    if offset is not None:
+        facts["blank_first"] = _blank(pages[0])
+    return facts
 
 
 def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, ...] = (),
@@ -164,35 +206,15 @@ def render_piece(piece: Piece, fonts: FontSet, root: Path, foreign: tuple[str, .
     (``end``: px below the page's top, and the margin below) and, when it flows,
     whether its first page holds nothing but the offset (``blank_first``).
     """
-    from .pdf import COLLECT_FROM_PAGES, layout
+    from .pdf import layout
 
     started = time.process_time()
-    # the layout and its drawing make millions of objects that live until the piece is written:
-    # the cyclic collector, run as they are made, walks them again and again for nothing
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         laid_out = layout(piece.document, fonts, root, numbers=False, foreign_anchors=foreign, offset=offset)
-        declared = declared_anchors(piece.document)
-        anchors = {}
-        for number, page in enumerate(laid_out.weasy.pages):
-            for anchor in page.anchors:
-                if anchor in declared:
-                    anchors.setdefault(anchor, number)
-        pages = len(laid_out.weasy.pages)
-        facts = {"pages": pages, "anchors": anchors, "end": _end(laid_out.weasy.pages[-1]), "settled": laid_out.settled}
-        if offset is not None:
-            facts["blank_first"] = _blank(laid_out.weasy.pages[0])
+        facts = {**page_facts(piece.document, laid_out.weasy.pages, offset), "settled": laid_out.settled}
         pdf = laid_out.write_pdf()
         del laid_out
-        # the boxes are reference cycles: freed in one walk once this many pages' are left
-        _uncollected[0] += pages
-        if _uncollected[0] >= COLLECT_FROM_PAGES:
-            _uncollected[0] = 0
-            gc.collect()
-    finally:
-        if collecting:
-            gc.enable()
+        freed(facts["pages"])
     # (the CPU seconds it took: for measuring, bench/bench.py)
     return Entry(pdf, {**facts, "seconds": round(time.process_time() - started, 3)})
 

@@ -27,7 +27,6 @@ now ends elsewhere.
 from __future__ import annotations
 
 import dataclasses
-import gc
 
 from ..document import Document, Para, Table, grid
 from ..fonts import FontSet
@@ -120,28 +119,21 @@ def lay_out_trial(document: Document, cut: int | None, first: bool, offset, font
     and what a row adds to its lines, px).
     """
     from . import weasy
-    from .pages import descendants
+    from .pages import descendants, row_boxes
     from .pdf import Breaks, _weasy, render_css, render_html
-    from .pieces import _blank, _end, declared_anchors
+    from .pieces import page_facts
 
     section = len(document.sections[0].blocks) - 1
     key = (0, section)
     breaks = Breaks({key: frozenset({cut})} if cut is not None else {}, {}, {},
                     frozenset() if first else frozenset({key}))
-    root_path = root
-    html = render_html(document, fonts, root_path, breaks, numbers=False, embed_styles=False,
+    html = render_html(document, fonts, root, breaks, numbers=False, embed_styles=False,
                        offset=offset if first else None)
-    laid = _weasy(html, root_path, render_css(document, fonts, root_path, False), fonts)
+    laid = _weasy(html, root, render_css(document, fonts, root, False), fonts)
     prefix = f"r-0-{section}-"
     rows: dict[int, list] = {}
-    for number, page in enumerate(laid.pages):
-        for box in descendants(page._page_box):
-            element = getattr(box, "element", None)
-            if getattr(box, "element_tag", "") != "tr" or element is None:
-                continue
-            ident = element.get("id", "")
-            if ident.startswith(prefix):
-                rows.setdefault(int(ident[len(prefix):].split("-")[0]), []).append((number, box))
+    for number, ident, box in row_boxes(laid, prefix):
+        rows.setdefault(int(ident[len(prefix):].split("-")[0]), []).append((number, box))
     if 0 not in rows:
         raise NotPaged
     page = rows[0][0][0]
@@ -170,38 +162,10 @@ def lay_out_trial(document: Document, cut: int | None, first: bool, offset, font
     right = last == (cut - 1 if cut is not None else max(rows))
     if not right:
         return Entry(b"", facts)
-    declared = declared_anchors(document)
-    anchors = {}
-    for number, laid_page in enumerate(laid.pages[:page + 1]):
-        for anchor in laid_page.anchors:
-            if anchor in declared:
-                anchors.setdefault(anchor, number)
-    facts.update(pages=page + 1, anchors=anchors, end=_end(laid.pages[page]), settled=True)
-    if first and offset is not None:
-        facts["blank_first"] = _blank(laid.pages[0])
+    facts.update(page_facts(document, laid.pages[:page + 1], offset if first else None), settled=True)
     weasy.install()
     pdf = laid.copy(laid.pages[:page + 1]).write_pdf()
     return Entry(pdf, facts)
-
-
-def _collected(lay_out) -> Entry:
-    """Return ``lay_out()``, run with the cyclic collector paused and its boxes freed every few pages
-    (as render_piece does)."""
-    from .pdf import COLLECT_FROM_PAGES
-    from .pieces import _uncollected
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        entry = lay_out()
-        _uncollected[0] += entry.facts["page"] + 2
-        if _uncollected[0] >= COLLECT_FROM_PAGES:
-            _uncollected[0] = 0
-            gc.collect()
-        return entry
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _need(row) -> float:
@@ -301,7 +265,7 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
     The pages found are kept under the whole table's key too: the table again, starting where it
     did, takes one lookup a page.
     """
-    from .pieces import Piece, _key
+    from .pieces import Piece, _key, collector_paused, freed
 
     table = piece.section.blocks[-1]
     n = len(table.body)
@@ -334,7 +298,9 @@ def lay_out_table(piece, fonts: FontSet, root, offset, cache: RenderCache) -> li
             key = trial_key(document, cut, offset if first else None, fonts, root)
             entry = cache.get(key)
             if entry is None:
-                entry = _collected(lambda: lay_out_trial(document, cut, first, offset, fonts, root))
+                with collector_paused():
+                    entry = lay_out_trial(document, cut, first, offset, fonts, root)
+                    freed(entry.facts["page"] + 2)
                 cache.put(key, entry)
             return entry, key
 
