@@ -121,15 +121,21 @@ def _piece(document: Document, section, blocks: list, flows: bool = False) -> Pi
 # ---------------------------------------------------------------- keys
 
 
+def _records_key(kind: str, path: Path, root: Path, *facts) -> str:
+    """Return the cache key of what a records file's last build kept of ``kind`` (see build.py)."""
+    text = f"planbook {kind}\n{environment(root)}\n{path.resolve()}" + (f"\n{facts!r}" if facts else "")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def words_key(path: Path, root: Path) -> str:
     """Return the cache key of the word cuts a records file's book needed (see build.py)."""
-    return hashlib.sha256(f"planbook words 1\n{environment(root)}\n{path.resolve()}".encode()).hexdigest()
+    return _records_key("words 1", path, root)
 
 
 def anchors_key(path: Path, root: Path, *facts) -> str:
     """Return the cache key of the สารบัญ's page numbers a records file's last build found (see build.py);
     ``facts``: what else moves them (the parts chosen, the digits)."""
-    return hashlib.sha256(f"planbook anchors 1\n{environment(root)}\n{path.resolve()}\n{facts!r}".encode()).hexdigest()
+    return _records_key("anchors 1", path, root, *facts)
 
 
 def _key(kind: str, fonts: FontSet, root: Path, *facts) -> str:
