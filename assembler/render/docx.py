@@ -39,8 +39,8 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from docx.section import Section as DocxSection
 from lxml import etree
 
@@ -166,14 +166,28 @@ def para_style_specs(toc_width: int) -> dict[str, StyleSpec]:
 
 
 def el(tag: str, attrs: dict | None = None, *children) -> etree._Element:
-    """Return a new WordprocessingML element, e.g. ``el("w:jc", {"w:val": "center"})``."""
-    e = OxmlElement(tag)
+    """Return a new WordprocessingML element, e.g. ``el("w:jc", {"w:val": "center"})``.
+
+    (What docx.oxml.OxmlElement makes, with the tag's parts looked up once per tag.)
+    """
+    name, nsmap = _tag(tag)
+    e = oxml_parser.makeelement(name, nsmap=nsmap)
     for key, value in (attrs or {}).items():
-        e.set(qn(key), str(value))
+        e.set(_qn(key), str(value))
     for child in children:
         if child is not None:
             e.append(child)
     return e
+
+
+@lru_cache(maxsize=None)
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    """Return a prefixed tag's Clark name and namespace map (as OxmlElement finds them)."""
+    nsptag = NamespacePrefixedTag(tag)
+    return nsptag.clark_name, nsptag.nsmap
+
+
+_qn = lru_cache(maxsize=None)(qn)
 
 
 def half_points(pt: float) -> int:
@@ -550,7 +564,7 @@ class DocxRenderer:
 
     def embedded_fonts(self) -> list[EmbeddedFont]:
         """Return the fonts the DOCX carries: both book faces, and the page-digit font for Thai digits."""
-        used = frozenset(ord(ch) for text in text_blocks(self.document) for ch in text)
+        used = frozenset(map(ord, set("".join(text_blocks(self.document)))))
         fonts = [
             book_font(self.fonts.regular, self.font, "Regular", used),
             book_font(self.fonts.bold, self.font, "Bold", used),
